@@ -1,0 +1,1 @@
+"""Footfall auth layer."""

@@ -1,0 +1,1 @@
+"""Tracking protocols: HTTP endpoints and parameter parsing into `Hit` records."""

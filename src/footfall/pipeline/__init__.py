@@ -1,0 +1,1 @@
+"""Records become rows: parse, validate, enrich, sessionize, write."""

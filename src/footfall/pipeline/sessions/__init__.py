@@ -1,0 +1,1 @@
+"""Sessionization: hits become visits (DATA-MODEL §5) and rows."""

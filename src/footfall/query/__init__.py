@@ -1,0 +1,1 @@
+"""Footfall query layer."""

@@ -1,0 +1,1 @@
+"""Durable log between the collector and the pipeline: append-only segment files."""

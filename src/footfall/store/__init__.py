@@ -1,0 +1,1 @@
+"""Event store: the `events` and `sessions` tables behind one interface (DuckDB, ClickHouse)."""
