@@ -156,3 +156,5 @@ class Hit:
     # goals matched automatically (goal ids), filled by the goals step
     matched_goals: list[int] = field(default_factory=list)
     goal_id: int | None = None  #: resolved manual goal (type 8)
+    #: consent columns of types 12-14 (DATA-MODEL §4.3), e.g. {"consent_source": 1}
+    consent: dict[str, int] = field(default_factory=dict)
