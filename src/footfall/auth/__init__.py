@@ -1,1 +1,1 @@
-"""Footfall auth layer."""
+"""Authentication: hashed secrets, JWT access tokens, API clients, /auth/token, token checks."""

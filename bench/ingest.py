@@ -1,0 +1,175 @@
+"""Ingestion benchmark: HTTP single hits, bulk end to end, pipeline throughput, collector latency.
+
+Starts a real `footfall serve` on loopback, drives it from a separate load process (bench/load.py),
+and writes the figures with the machine description into BENCHMARKS.md (between the markers of the
+"ingest" section). Usage: `.venv/bin/python bench/ingest.py [--quick]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from e2e.conftest import provision  # noqa: E402
+from e2e.server import Server  # noqa: E402
+from load import UAS  # noqa: E402
+
+
+def machine() -> str:
+    """CPU model, cores, memory, OS and Python version."""
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{mem_kb / 1024 / 1024:.0f} GiB"
+    except OSError:
+        mem = "?"
+    return f"{cpu}, {os.cpu_count()} cores, {mem} RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def load(url: str, idsite: str, **kw: Any) -> dict[str, Any]:
+    """Run bench/load.py in its own process and return its JSON result."""
+    args = [sys.executable, str(ROOT / "bench" / "load.py"), "--url", url, "--idsite", idsite]
+    for k, v in kw.items():
+        args += [f"--{k}", str(v)]
+    out = subprocess.run(args, check=True, capture_output=True, text=True, timeout=600)
+    return dict(json.loads(out.stdout))
+
+
+def committed_rows(s: Server) -> float:
+    return s.metrics().get('footfall_pipeline_rows_total{table="events"}', 0.0)
+
+
+def bench_http(seconds: float) -> dict[str, Any]:
+    """Single GETs (closed loop), latency at 1,000 hits/s (open loop), bulk end to end."""
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        p = provision(Path(tmp) / "data")
+        s = Server(p.data_dir)
+        s.start()
+        try:
+            results["single"] = load(s.url + "/matomo.php", p.app_id, connections=32, seconds=seconds)
+            s.wait_idle(120)
+            results["latency_1000"] = load(s.url + "/matomo.php", p.app_id, connections=16, seconds=seconds, rate=1000)
+            s.wait_idle(120)
+            before = committed_rows(s)
+            started = time.perf_counter()
+            bulk = load(s.url + "/matomo.php", p.app_id, connections=4, seconds=seconds, bulk=500)
+            s.wait_idle(300)
+            took = time.perf_counter() - started
+            bulk["end_to_end_events_per_s"] = round((committed_rows(s) - before) / took, 1)
+            results["bulk"] = bulk
+        finally:
+            s.stop()
+    return results
+
+
+def bench_pipeline(n: int) -> dict[str, Any]:
+    """The pipeline alone over a pre-filled spool, 36 distinct user agents over 20k visitors."""
+    from footfall.model.directory import StaticDirectory
+    from footfall.model.record import RawRecord
+    from footfall.model.settings import AppSettings
+    from footfall.pipeline.runner import Pipeline
+    from footfall.pipeline.steps import StepConfig, default_steps
+    from footfall.spool.log import Spool
+    from footfall.store import open_store
+
+    site = "5f0c4b2e-8a4e-4d8a-9d0e-4f4b1d1a2b3c"
+    rnd = random.Random(3)
+    with tempfile.TemporaryDirectory() as tmp:
+        spool = Spool(Path(tmp) / "spool")
+        t0 = time.time() - 3600
+        payloads = []
+        for i in range(n):
+            params = {
+                "idsite": site,
+                "rec": "1",
+                "url": f"https://shop.example.com/p/{rnd.randint(1, 500)}",
+                "urlref": rnd.choice(["", "https://www.google.com/", "https://news.example.org/a"]),
+                "_id": f"{rnd.randint(1, 20000):016x}",
+                "res": "1920x1080",
+                "cdt": str(t0 + i * 3600 / n),
+            }
+            rec = RawRecord(site, params, time.time(), ip=f"81.{rnd.randint(0, 255)}.{rnd.randint(0, 255)}.9", user_agent=rnd.choice(UAS), trusted=True, protocol="ppms")
+            payloads.append(rec.encode())
+        for i in range(0, n, 10_000):
+            spool.append(payloads[i : i + 10_000])
+        store = open_store(f"duckdb:///{Path(tmp) / 'events.duckdb'}")
+        store.migrate()
+        steps = default_steps(StepConfig(geoip_mmdb="", device_cache_size=50_000, secret_key=b"k" * 32))
+        pipe = Pipeline(spool, store, StaticDirectory([AppSettings(website_id=site, alias=1)]), steps, flush_max_rows=50_000)
+        # warm the user-agent cache the way a running server has it warm
+        pipe.process(spool.read(0, 2000))
+        pipe.flush()
+        started = time.perf_counter()
+        while pipe.position < spool.last_seq:
+            pipe.process(spool.read(pipe.position, 5000))
+            if len(pipe._events) >= 50_000:
+                pipe.flush()
+        pipe.flush()
+        took = time.perf_counter() - started
+        processed = spool.last_seq - 2000
+        store.close()
+        spool.close()
+    return {"events": processed, "seconds": round(took, 3), "events_per_s": round(processed / took, 1)}
+
+
+def write_markdown(r: dict[str, Any]) -> None:
+    """Replace the ingest section of BENCHMARKS.md."""
+    path = ROOT / "BENCHMARKS.md"
+    text = path.read_text() if path.exists() else "# Benchmarks\n\nFigures written by the scripts in `bench/`.\n"
+    h = r["http"]
+    section = f"""<!-- ingest:start -->
+## Ingestion (`bench/ingest.py`)
+
+Run on {r["date"]}: {r["machine"]}. Server: `footfall serve` (one process: collector, pipeline
+thread, DuckDB), default settings (`process` durability, 200 ms flush). Load: `bench/load.py` in a
+separate process, keep-alive connections on loopback.
+
+| figure | result | floor |
+|---|---|---|
+| single GET hits/s over HTTP (32 connections, {h["single"]["seconds"]} s) | {h["single"]["hits_per_s"]:,.0f} | 5,000 |
+| bulk hits/s acknowledged (500 hits per POST, 4 connections) | {h["bulk"]["hits_per_s"]:,.0f} | |
+| bulk events/s end to end into DuckDB (send until committed) | {h["bulk"]["end_to_end_events_per_s"]:,.0f} | 50,000 |
+| pipeline events/s alone (spool → steps → sessionizer → DuckDB; 36 user agents, 20k visitors) | {r["pipeline"]["events_per_s"]:,.0f} | |
+| collector latency p50 / p99 at 1,000 hits/s | {h["latency_1000"]["p50_ms"]} ms / {h["latency_1000"]["p99_ms"]} ms | p99 < 10 ms |
+| single GET latency p50 / p99 under full load | {h["single"]["p50_ms"]} ms / {h["single"]["p99_ms"]} ms | |
+
+Raw results: `{json.dumps(r, sort_keys=True)}`
+<!-- ingest:end -->"""
+    if "<!-- ingest:start -->" in text:
+        head, rest = text.split("<!-- ingest:start -->", 1)
+        tail = rest.split("<!-- ingest:end -->", 1)[1]
+        text = head + section + tail
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    path.write_text(text)
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="shorter runs (for a smoke check)")
+    ap.add_argument("--no-write", action="store_true", help="print only, do not update BENCHMARKS.md")
+    a = ap.parse_args()
+    res: dict[str, Any] = {"date": time.strftime("%Y-%m-%d"), "machine": machine()}
+    res["pipeline"] = bench_pipeline(20_000 if a.quick else 200_000)
+    res["http"] = bench_http(3 if a.quick else 10)
+    print(json.dumps(res, indent=2))
+    if not a.no_write:
+        write_markdown(res)

@@ -1,0 +1,166 @@
+"""The ASGI application and the `serve` runtime: collector, pipeline, APIs over one data dir."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import secrets
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from footfall import telemetry
+from footfall.config import Settings
+from footfall.pipeline.runner import Pipeline
+from footfall.spool.log import Spool
+from footfall.store import open_store
+from footfall.store.base import EventStore
+
+log = logging.getLogger("footfall")
+
+Scope = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
+
+#: paths answered by the tracking collector (seed 000; api-notes §11)
+TRACKING_PATHS = frozenset({"/ppms.php", "/piwik.php", "/matomo.php", "/js/tracker.php", "/js/", "/js/index.php"})
+
+
+def secret_key(settings: Settings) -> bytes:
+    """The instance secret: FOOTFALL_SECRET_KEY, else a random key kept in the data dir."""
+    if settings.secret_key:
+        return str(settings.secret_key).encode()
+    path = settings.data_path / "secret.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()
+
+
+@dataclass
+class Runtime:
+    """Everything a running server holds."""
+
+    settings: Settings
+    spool: Spool
+    store: EventStore
+    pipeline: Pipeline
+    app: ASGIApp
+    ready: bool = False
+
+
+def build(settings: Settings) -> Runtime:
+    """Open the stores and wire collector, pipeline and APIs (does not start the pipeline)."""
+    from footfall.auth.checker import MetaTokenChecker
+    from footfall.auth.oauth import make_auth_routes
+    from footfall.auth.tokens import KeyRing
+    from footfall.collect.http import make_collector
+    from footfall.meta.directory import MetaDirectory
+    from footfall.meta.store import MetaStore
+    from footfall.pipeline.steps import StepConfig, default_steps
+
+    settings.data_path.mkdir(parents=True, exist_ok=True)
+    meta = MetaStore(settings.meta_dsn)
+    meta.migrate()
+    keys = KeyRing(settings.data_path / "keys")
+    directory = MetaDirectory(meta)
+    store = open_store(settings.events_dsn)
+    store.migrate()
+    spool = Spool(settings.spool_path, durability=settings.spool_durability, segment_bytes=settings.spool_segment_bytes)
+    steps = default_steps(
+        StepConfig(geoip_mmdb=settings.geoip_mmdb, device_cache_size=settings.device_cache_size, secret_key=secret_key(settings))
+    )
+    pipeline = Pipeline(
+        spool,
+        store,
+        directory,
+        steps,
+        flush_interval=settings.flush_interval_ms / 1000,
+        flush_max_rows=settings.flush_max_rows,
+    )
+    collector = make_collector(spool, directory, MetaTokenChecker(meta, keys), settings)
+    runtime = Runtime(settings=settings, spool=spool, store=store, pipeline=pipeline, app=collector)
+
+    async def healthz(request: Request) -> Response:
+        if runtime.ready and pipeline.error is None:
+            return PlainTextResponse("ok")
+        return PlainTextResponse("starting" if pipeline.error is None else "pipeline stopped", status_code=503)
+
+    async def metrics(request: Request) -> Response:
+        telemetry.set_gauge("footfall_spool_lag_records", spool.last_seq - pipeline.committed)
+        return PlainTextResponse(telemetry.render_prometheus(), media_type="text/plain; version=0.0.4")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        pipeline.start()
+        runtime.ready = True
+        try:
+            yield
+        finally:
+            runtime.ready = False
+            pipeline.stop()
+            store.close()
+            spool.close()
+
+    api = Starlette(
+        routes=[Route("/healthz", healthz), Route("/metrics", metrics), *make_auth_routes(meta, keys)],
+        lifespan=lifespan,
+    )
+
+    async def dispatch(scope: Scope, receive: Callable[[], Awaitable[Any]], send: Callable[[Any], Awaitable[None]]) -> None:
+        # why: the tracking endpoints skip Starlette routing entirely; they are the hot path
+        if scope["type"] == "http" and scope["path"] in TRACKING_PATHS:
+            await collector(scope, receive, send)
+        else:
+            await api(scope, receive, send)
+
+    runtime.app = dispatch
+    return runtime
+
+
+def serve(settings: Settings) -> int:
+    """Run the server until SIGINT/SIGTERM; the pipeline drains what is spooled before exit."""
+    import uvicorn
+
+    from footfall.meta.services import first_run_bootstrap
+    from footfall.meta.store import MetaStore
+
+    settings.data_path.mkdir(parents=True, exist_ok=True)
+    meta = MetaStore(settings.meta_dsn)
+    meta.migrate()
+    boot = first_run_bootstrap(meta)
+    runtime = build(settings)
+    base = settings.base_url
+    print(f"Footfall is listening on {base}  (data: {settings.data_path})", file=sys.stderr)
+    if boot:
+        print(
+            "First start: owner login {email} / password {password}\n"
+            "API credential: client_id {client_id}  client_secret {client_secret}  (shown once)".format(**boot),
+            file=sys.stderr,
+        )
+    print(f"Track with: {base}/matomo.php?idsite=<app id or alias>&rec=1&url=…", file=sys.stderr)
+    config = uvicorn.Config(
+        runtime.app,
+        host=settings.host,
+        port=int(settings.port),
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=30,
+    )
+    uvicorn.Server(config).run()
+    return 1 if runtime.pipeline.error is not None else 0
+
+
+def data_dir_of(settings: Settings) -> Path:
+    """The resolved data dir (for messages)."""
+    return settings.data_path

@@ -1,0 +1,466 @@
+"""The `footfall` command: init, apps, users, credentials, keys, serve, status.
+
+Exit codes: 0 success; 1 a runtime problem (server not running, object missing, conflict);
+2 bad input (a usage error, an invalid setting or value). Errors print one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from footfall.config import Settings
+
+__all__ = ["build_parser", "main"]
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+class CliError(Exception):
+    """A user-facing failure: a one-line message and an exit code."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _emit(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _open_meta(settings: Settings) -> Any:
+    from footfall.meta.store import MetaStore
+
+    settings.data_path.mkdir(parents=True, exist_ok=True)
+    meta = MetaStore(settings.meta_dsn)
+    meta.migrate()
+    return meta
+
+
+# -- commands ------------------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    """Create the data dir, the metadata database, the owner and one API credential."""
+    from footfall.meta.services import init_owner
+
+    meta = _open_meta(settings)
+    try:
+        made = init_owner(meta)
+    finally:
+        meta.close()
+    note = (
+        None
+        if made.client_secret
+        else "already initialized: the client_secret was shown once; "
+        "make another with `footfall credentials create --name NAME`"
+    )
+    if args.json:
+        _emit(
+            {
+                "client_id": made.client_id,
+                "client_secret": made.client_secret,
+                "owner_email": made.owner_email,
+                "owner_password": made.owner_password,
+                "token_auth": made.token_auth,
+                "data_dir": str(settings.data_path),
+                "created": made.created,
+                **({"note": note} if note else {}),
+            }
+        )
+        return 0
+    print(f"Data dir:  {settings.data_path}")
+    print(f"Owner:     {made.owner_email}")
+    if made.owner_password:
+        print(f"Password:  {made.owner_password}  (shown once)")
+        print(f"token_auth: {made.token_auth}  (shown once)")
+    print(f"client_id: {made.client_id}")
+    print(f"client_secret: {made.client_secret}  (shown once)" if made.client_secret else note)
+    return 0
+
+
+def cmd_apps_create(args: argparse.Namespace, settings: Settings) -> int:
+    """Create an app and print it with its UUID `id` and integer `alias`."""
+    from footfall.meta import services
+
+    meta = _open_meta(settings)
+    try:
+        existing = [a for a in services.list_apps(meta) if a.name == args.name.strip()]
+        if args.if_absent and existing:
+            app = existing[0]
+        else:
+            app = services.create_app(
+                meta,
+                name=args.name,
+                urls=args.url,
+                timezone=args.timezone,
+                currency=args.currency,
+            )
+    finally:
+        meta.close()
+    if args.json:
+        _emit(app.to_dict())
+    else:
+        print(f"App {app.name!r}: id {app.id}, alias {app.alias}, timezone {app.timezone}")
+        print(f"Track with idsite={app.id} (or idsite={app.alias})")
+    return 0
+
+
+def cmd_apps_list(args: argparse.Namespace, settings: Settings) -> int:
+    """List the apps as a table or JSON."""
+    from footfall.meta import services
+
+    meta = _open_meta(settings)
+    try:
+        apps = services.list_apps(meta)
+    finally:
+        meta.close()
+    if args.json:
+        _emit([a.to_dict() for a in apps])
+        return 0
+    rows = [("ALIAS", "ID", "NAME", "TIMEZONE", "CURRENCY", "URLS")]
+    rows += [(str(a.alias), a.id, a.name, a.timezone, a.currency, " ".join(a.urls)) for a in apps]
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[5])
+    if not apps:
+        print("(no apps yet: footfall apps create --name NAME --url URL)")
+    return 0
+
+
+def cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
+    """Create a user and print its token_auth (shown once)."""
+    from footfall.meta import services
+
+    meta = _open_meta(settings)
+    try:
+        new = services.create_user(meta, args.email, role=args.role, language=args.language)
+    finally:
+        meta.close()
+    if args.json:
+        _emit({**new.user.to_dict(), "token_auth": new.token_auth})
+    else:
+        print(f"User {new.user.email} ({new.user.role}): id {new.user.id}")
+        print(f"token_auth: {new.token_auth}  (shown once)")
+    return 0
+
+
+def cmd_credentials_create(args: argparse.Namespace, settings: Settings) -> int:
+    """Create an API credential for a user (default: the owner) and print its secret once."""
+    from footfall.meta import services
+
+    meta = _open_meta(settings)
+    try:
+        if args.user:
+            user = services.find_user(meta, args.user)
+            if user is None:
+                raise CliError(f"no user with email {args.user!r}")
+        else:
+            owners = [u for u in services.list_users(meta) if u.role == "OWNER"]
+            if not owners:
+                raise CliError("no owner yet: run `footfall init` first")
+            user = owners[0]
+        new = services.create_credential(meta, user.id, args.name)
+    finally:
+        meta.close()
+    if args.json:
+        _emit(
+            {
+                "client_id": new.credential.client_id,
+                "client_secret": new.client_secret,
+                "name": new.credential.name,
+                "user": user.email,
+            }
+        )
+    else:
+        print(f"Credential {new.credential.name!r} for {user.email}")
+        print(f"client_id: {new.credential.client_id}")
+        print(f"client_secret: {new.client_secret}  (shown once)")
+    return 0
+
+
+def cmd_credentials_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    """Revoke an API credential: /auth/token refuses it from now on."""
+    from footfall.meta import services
+
+    meta = _open_meta(settings)
+    try:
+        services.revoke_credential(meta, args.client_id)
+    finally:
+        meta.close()
+    print(f"Revoked {args.client_id}")
+    return 0
+
+
+def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
+    """Make a new JWT signing key; tokens signed with older keys stay valid until they expire."""
+    from footfall.auth.tokens import KeyRing
+
+    kid = KeyRing(settings.data_path / "keys").rotate()
+    print(f"New signing key {kid}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the server (collector, pipeline, APIs, dashboard) until interrupted."""
+    try:
+        from footfall.app import serve
+    except ImportError as e:
+        raise CliError(f"the server cannot start: {e}") from None
+    return serve(settings)
+
+
+# -- status --------------------------------------------------------------------------------------
+
+_SAMPLE = re.compile(r"^([A-Za-z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)\s*$")
+_LABEL = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
+Samples = list[tuple[str, dict[str, str], float]]
+
+
+def parse_prometheus(text: str) -> Samples:
+    """The samples of a Prometheus text exposition as (name, labels, value)."""
+    out: Samples = []
+    for line in text.splitlines():
+        match = _SAMPLE.match(line.strip())
+        if match is None or line.startswith("#"):
+            continue
+        try:
+            value = float(match.group(3))
+        except ValueError:
+            continue
+        out.append((match.group(1), dict(_LABEL.findall(match.group(2) or "")), value))
+    return out
+
+
+def _fetch(url: str) -> Samples:
+    try:
+        with urllib.request.urlopen(url + "/metrics", timeout=3) as response:
+            return parse_prometheus(response.read().decode())
+    except (urllib.error.URLError, OSError, ValueError):
+        raise CliError(f"server not running at {url}") from None
+
+
+def summarize(
+    samples: Samples, earlier: Samples | None = None, interval: float = 0.0
+) -> dict[str, Any]:
+    """Accepted hits, rejections and drops by reason, spool lag, pipeline totals and rates."""
+    summary: dict[str, Any] = {
+        "accepted_hits": 0,
+        "rejected": {},
+        "dropped": {},
+        "spool_lag_records": None,
+        "pipeline": {},
+    }
+    for name, labels, value in samples:
+        if "accepted" in name:
+            summary["accepted_hits"] += int(value)
+        elif "rejected" in name or "dropped" in name:
+            bucket = summary["rejected" if "rejected" in name else "dropped"]
+            reason = labels.get("reason", "unknown")
+            bucket[reason] = bucket.get(reason, 0) + int(value)
+        elif name == "footfall_spool_lag_records":
+            summary["spool_lag_records"] = int(value)
+        elif name in ("footfall_pipeline_rows_total", "footfall_pipeline_records_total"):
+            key = name.removeprefix("footfall_pipeline_").removesuffix("_total")
+            key += f"[{labels['table']}]" if "table" in labels else ""
+            summary["pipeline"][key] = int(value)
+    if earlier is not None and interval > 0:
+        before = summarize(earlier)["pipeline"]
+        summary["pipeline_per_second"] = {
+            k: round((v - before.get(k, 0)) / interval, 1) for k, v in summary["pipeline"].items()
+        }
+    return summary
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    """Read a running server's /metrics and summarize it."""
+    url = (args.url or settings.base_url).rstrip("/")
+    first = _fetch(url)
+    second = None
+    if args.interval > 0:
+        time.sleep(args.interval)
+        second = _fetch(url)
+    summary = summarize(second, first, args.interval) if second else summarize(first)
+    summary = {"url": url, **summary}
+    if args.json:
+        _emit(summary)
+        return 0
+    print(f"Server {url}: running")
+    print(f"Accepted hits:  {summary['accepted_hits']}")
+    for title, key in (("Rejected", "rejected"), ("Dropped", "dropped")):
+        detail = ", ".join(f"{r} {n}" for r, n in sorted(summary[key].items())) or "none"
+        print(f"{title + ':':15} {detail}")
+    lag = summary["spool_lag_records"]
+    print(f"Spool lag:      {'unknown' if lag is None else f'{lag} records'}")
+    rates = summary.get("pipeline_per_second", {})
+    for key, total in sorted(summary["pipeline"].items()):
+        rate = f"  ({rates[key]}/s)" if key in rates else ""
+        print(f"Pipeline {key}: {total}{rate}")
+    return 0
+
+
+# -- parser --------------------------------------------------------------------------------------
+
+
+def _common(suppress: bool) -> argparse.ArgumentParser:
+    """Options every command takes, before or after the command name."""
+    default = argparse.SUPPRESS if suppress else None
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("global options")
+    group.add_argument(
+        "--data-dir",
+        default=default,
+        metavar="DIR",
+        help="data directory (env FOOTFALL_DATA_DIR; default ./footfall-data)",
+    )
+    group.add_argument(
+        "--log-format", default=default, choices=("text", "json"), help="log lines as text or JSON"
+    )
+    group.add_argument(
+        "--log-level",
+        default=default,
+        choices=("debug", "info", "warning", "error"),
+        help="least severe level logged (default info)",
+    )
+    return parent
+
+
+def _command(
+    subs: Any, name: str, handler: Handler, help_text: str, common: argparse.ArgumentParser
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subs.add_parser(
+        name, help=help_text, description=help_text, parents=[common]
+    )
+    parser.set_defaults(handler=handler, group=name)
+    return parser
+
+
+def _json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def _add_admin_commands(subs: Any, common: argparse.ArgumentParser) -> None:
+    p = _command(
+        subs, "init", cmd_init, "create the owner and one API credential if absent", common
+    )
+    _json_flag(p)
+    apps = _command(subs, "apps", _needs_sub, "manage apps (websites, mobile apps)", common)
+    apps_subs = apps.add_subparsers(title="commands", metavar="COMMAND")
+    p = _command(apps_subs, "create", cmd_apps_create, "create an app", common)
+    p.add_argument("--name", required=True, help="app name (≤ 90 characters)")
+    p.add_argument("--url", action="append", required=True, help="app URL or host; repeatable")
+    p.add_argument("--timezone", default="UTC", help="IANA time zone (default UTC)")
+    p.add_argument("--currency", default="USD", help="ISO-4217 currency (default USD)")
+    p.add_argument("--if-absent", action="store_true", help="reuse an app with the same name")
+    _json_flag(p)
+    _json_flag(_command(apps_subs, "list", cmd_apps_list, "list apps", common))
+    users = _command(subs, "users", _needs_sub, "manage users", common)
+    users_subs = users.add_subparsers(title="commands", metavar="COMMAND")
+    p = _command(
+        users_subs, "create", cmd_users_create, "create a user (prints token_auth once)", common
+    )
+    p.add_argument("--email", required=True, help="email address (login)")
+    p.add_argument("--role", default="USER", choices=("USER", "OWNER"), help="default USER")
+    p.add_argument("--language", default="en-US", help="IETF language tag (default en-US)")
+    _json_flag(p)
+    creds = _command(subs, "credentials", _needs_sub, "manage API credentials", common)
+    creds_subs = creds.add_subparsers(title="commands", metavar="COMMAND")
+    p = _command(creds_subs, "create", cmd_credentials_create, "create an API credential", common)
+    p.add_argument("--user", metavar="EMAIL", help="user it acts for (default: the owner)")
+    p.add_argument("--name", required=True, help="credential name (the token audience)")
+    _json_flag(p)
+    p = _command(creds_subs, "revoke", cmd_credentials_revoke, "revoke an API credential", common)
+    p.add_argument("client_id", help="client id to revoke")
+    keys = _command(subs, "keys", _needs_sub, "manage JWT signing keys", common)
+    keys_subs = keys.add_subparsers(title="commands", metavar="COMMAND")
+    _command(keys_subs, "rotate", cmd_keys_rotate, "make a new signing key", common)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `footfall`."""
+    parser = argparse.ArgumentParser(
+        prog="footfall",
+        description="Footfall: self-hosted web and app analytics (Matomo / Piwik PRO compatible).",
+        parents=[_common(suppress=False)],
+    )
+    common = _common(suppress=True)
+    subs = parser.add_subparsers(title="commands", metavar="COMMAND")
+    p = _command(subs, "serve", cmd_serve, "run the server until interrupted", common)
+    p.add_argument("--host", help="listen address (env FOOTFALL_HOST; default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="listen port (env FOOTFALL_PORT; default 8000)")
+    _add_admin_commands(subs, common)
+    p = _command(subs, "status", cmd_status, "summarize a running server's metrics", common)
+    p.add_argument("--url", help="server base URL (default: public_url or http://HOST:PORT)")
+    p.add_argument("--host", help="server host (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="server port (default 8000)")
+    p.add_argument(
+        "--interval", type=float, default=1.0, help="seconds between two reads for rates (0: one)"
+    )
+    _json_flag(p)
+    return parser
+
+
+def _needs_sub(args: argparse.Namespace, settings: Settings) -> int:
+    raise CliError(f"missing command: see `footfall {args.group} --help`", 2)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {
+        key: getattr(args, key, None)
+        for key in ("data_dir", "log_format", "log_level", "host", "port")
+    }
+    return Settings.load(overrides)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from footfall.logs import configure_logging
+    from footfall.meta.errors import Conflict, NotFound, ValidationError
+
+    try:
+        settings = _settings(args)
+    except ValueError as e:
+        raise CliError(str(e), 2) from None
+    configure_logging(settings.log_format, settings.log_level)
+    handler: Handler = args.handler
+    try:
+        return handler(args, settings)
+    except ValidationError as e:
+        raise CliError(f"invalid {e.field}: {e.message}", 2) from None
+    except (NotFound, Conflict) as e:
+        raise CliError(str(e), 1) from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `footfall` with `argv` (default: sys.argv[1:]); returns the exit code."""
+    import sqlalchemy.exc
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "handler", None) is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return _run(args)
+    except CliError as e:
+        print(f"footfall: error: {e}", file=sys.stderr)
+        return e.code
+    except sqlalchemy.exc.SQLAlchemyError as e:
+        reason = str(e.orig if isinstance(e, sqlalchemy.exc.DBAPIError) else e).splitlines()[0]
+        print(f"footfall: error: metadata database: {reason}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"footfall: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

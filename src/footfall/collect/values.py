@@ -1,0 +1,154 @@
+"""Scalar wire values of the tracking protocol: query strings, numbers, flags, ids, timestamps.
+
+Every function here is total: a bad value gives None (or the empty string), never an exception,
+so one malformed optional parameter never costs the rest of the request (seed 000 lists them all
+as optional except idsite, rec and url).
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+from datetime import UTC, datetime
+from ipaddress import ip_address
+from urllib.parse import unquote
+
+__all__ = [
+    "is_flag",
+    "parse_cdt",
+    "parse_query",
+    "to_float",
+    "to_hex16",
+    "to_int",
+    "to_ip",
+]
+
+_HEX = frozenset("0123456789abcdef")
+#: Longest numeric literal we try to convert; longer ones are garbage (and int() of a huge
+#: digit string is quadratic / capped by Python's int_max_str_digits).
+_MAX_NUMBER_CHARS = 64
+
+
+def parse_query(qs: str, encoding: str = "utf-8") -> dict[str, str]:
+    """Decode a query string or form body: last value wins, `+` is a space, bad `%` kept as is."""
+    out: dict[str, str] = {}
+    if not qs:
+        return out
+    if encoding != "utf-8":
+        try:
+            codecs.lookup(encoding)
+        except (LookupError, ValueError):
+            encoding = "utf-8"
+    for part in qs.split("&"):
+        if not part:
+            continue
+        key, _, val = part.partition("=")
+        if "+" in key:
+            key = key.replace("+", " ")
+        if "%" in key:
+            key = unquote(key, encoding, "replace")
+        if not key:
+            continue
+        if "+" in val:
+            val = val.replace("+", " ")
+        if "%" in val:
+            val = unquote(val, encoding, "replace")
+        out[key] = val
+    return out
+
+
+def to_int(raw: str | None, lo: int | None = None, hi: int | None = None) -> int | None:
+    """An integer (a float literal is truncated, as PHP's (int) cast does); None when out of range."""
+    if raw is None:
+        return None
+    s = raw.strip()
+    if not s or len(s) > _MAX_NUMBER_CHARS:
+        return None
+    try:
+        v = int(s)
+    except ValueError:
+        f = to_float(s)
+        if f is None:
+            return None
+        v = int(f)
+    if (lo is not None and v < lo) or (hi is not None and v > hi):
+        return None
+    return v
+
+
+def to_float(raw: str | None, lo: float | None = None, hi: float | None = None) -> float | None:
+    """A finite float; None when missing, not numeric, NaN/inf or out of range."""
+    if raw is None:
+        return None
+    s = raw.strip()
+    if not s or len(s) > _MAX_NUMBER_CHARS:
+        return None
+    try:
+        v = float(s)
+    except ValueError:
+        # why: European clients send "12,50" for prices (seed 000 ec_items price is "numeric").
+        if s.count(",") != 1 or "." in s:
+            return None
+        try:
+            v = float(s.replace(",", "."))
+        except ValueError:
+            return None
+    if not math.isfinite(v):
+        return None
+    if (lo is not None and v < lo) or (hi is not None and v > hi):
+        return None
+    return v
+
+
+def is_flag(raw: str | None) -> bool:
+    """True for the value 1 (seed 000: plugins, new_visit, bots are "set to 1")."""
+    return raw is not None and raw.strip() in ("1", "true")
+
+
+def to_hex16(raw: str | None) -> str:
+    """A 16-character hexadecimal visitor id in lowercase (seed 000 `_id`, `cid`), else ''."""
+    if raw is None:
+        return ""
+    s = raw.strip().lower()
+    if len(s) != 16 or not _HEX.issuperset(s):
+        return ""
+    return s
+
+
+def to_ip(raw: str | None) -> str:
+    """A normalized IPv4/IPv6 address (seed 000 `cip` accepts both notations), else ''."""
+    if not raw:
+        return ""
+    s = raw.strip()
+    if s.startswith("[") and s.endswith("]"):
+        s = s[1:-1]
+    try:
+        return str(ip_address(s))
+    except ValueError:
+        return ""
+
+
+def parse_cdt(raw: str | None) -> float | None:
+    """The request time override as unix seconds (UTC).
+
+    Seed 000 documents "2011-04-05 00:11:42" in UTC; api-notes §11 also allows a unix timestamp.
+    Fractional seconds are accepted in both forms; ISO "T" separators and a trailing "Z" too.
+    """
+    if raw is None:
+        return None
+    s = raw.strip()
+    if not s or len(s) > 40:
+        return None
+    if s[0].isdigit() and s.replace(".", "", 1).isdigit():
+        ts = to_float(s)
+        # why: JS Date.now() is in milliseconds; some SDKs send that instead of seconds.
+        if ts is not None and ts > 1e11:
+            ts /= 1000.0
+        return ts if ts is not None and 0 < ts < 4102444800 else None
+    s = s.replace("T", " ").removesuffix("Z").removesuffix("+00:00")
+    for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(s, fmt).replace(tzinfo=UTC).timestamp()
+        except ValueError:
+            continue
+    return None

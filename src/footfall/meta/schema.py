@@ -1,0 +1,129 @@
+"""The metadata tables as SQLAlchemy Core objects: the current shape, for queries.
+
+Migrations under `meta/migrations/versions/` build the same shape step by step; a test compares
+the two. Types are portable: UUIDs are 36-character strings, JSON columns use `sa.JSON` (JSON on
+PostgreSQL, TEXT on SQLite), times are UTC `DateTime(timezone=True)`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _times() -> list[sa.Column[Any]]:
+    return [
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    ]
+
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("email", sa.String(254), nullable=False, unique=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=True),
+    sa.Column("token_auth_hash", sa.String(64), nullable=True, unique=True),
+    sa.Column("language", sa.String(35), nullable=False),
+    *_times(),
+)
+
+api_credentials = sa.Table(
+    "api_credentials",
+    metadata,
+    sa.Column("client_id", sa.String(32), primary_key=True),
+    sa.Column("secret_hash", sa.String(255), nullable=False),
+    sa.Column(
+        "user_id", sa.String(36), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+apps = sa.Table(
+    "apps",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("alias", sa.Integer, nullable=False, unique=True),
+    sa.Column("name", sa.String(90), nullable=False),
+    sa.Column("urls", sa.JSON, nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("app_type", sa.String(16), nullable=False),
+    sa.Column("attributes", sa.JSON, nullable=False),
+    *_times(),
+)
+
+# Named counters that only grow (app aliases are never reused, as Matomo idsites).
+counters = sa.Table(
+    "counters",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Integer, nullable=False),
+)
+
+tracker_settings = sa.Table(
+    "tracker_settings",
+    metadata,
+    sa.Column("scope", sa.String(36), primary_key=True),  # "global" or an app id
+    sa.Column("attributes", sa.JSON, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+goals = sa.Table(
+    "goals",
+    metadata,
+    sa.Column(
+        "app_id", sa.String(36), sa.ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("uuid", sa.String(36), nullable=False, unique=True),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("trigger", sa.String(32), nullable=False),
+    sa.Column("pattern_type", sa.String(16), nullable=False),
+    sa.Column("pattern", sa.Text, nullable=False),
+    sa.Column("case_sensitive", sa.Boolean, nullable=False),
+    sa.Column("allow_multiple", sa.Boolean, nullable=False),
+    sa.Column("revenue", sa.Float, nullable=False),
+    *_times(),
+)
+
+permissions = sa.Table(
+    "permissions",
+    metadata,
+    sa.Column(
+        "user_id", sa.String(36), sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "app_id", sa.String(36), sa.ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("level", sa.String(16), nullable=False),  # view|edit|edit-publish|manage
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("type", sa.String(64), nullable=False, index=True),  # e.g. app.added
+    sa.Column("author_id", sa.String(36), nullable=True),
+    sa.Column("author_email", sa.String(254), nullable=True),
+    sa.Column("subject_id", sa.String(36), nullable=True, index=True),
+    sa.Column("ip", sa.String(45), nullable=True),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)

@@ -1,0 +1,206 @@
+"""Pipeline: consumes the spool in order, turns records into rows and writes them in batches.
+
+One worker thread owns the sessionizer and the store writes. Each flush writes the event rows,
+the changed session rows and the spool checkpoint in one store transaction, so a restart resumes
+exactly after the last committed record: a replay never duplicates rows (event ids come from the
+spool seq) and never loses an acknowledged one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from footfall import telemetry
+from footfall.collect.params import InvalidRequest, parse_hit
+from footfall.model.directory import AppDirectory
+from footfall.model.hit import Hit
+from footfall.model.reasons import Reason
+from footfall.model.record import RawRecord
+from footfall.model.settings import AppSettings
+from footfall.pipeline.sessions.sessionizer import Sessionizer
+from footfall.store.base import EventStore
+
+log = logging.getLogger("footfall.pipeline")
+
+Step = Callable[[Hit, AppSettings], Reason | None]
+
+#: how far back (processing time) open sessions are restored on start: the longest timeout we
+#: allow (session_max_duration_seconds is 12 h, but an idle session closes after its timeout)
+RESTORE_WINDOW_SECONDS = 4 * 3600
+
+telemetry.describe("footfall_pipeline_records_total", "Spool records processed by the pipeline.")
+telemetry.describe("footfall_pipeline_dropped_total", "Hits dropped by the pipeline, by reason.")
+telemetry.describe("footfall_pipeline_rows_total", "Rows written to the event store, by table.")
+telemetry.describe("footfall_pipeline_flush_seconds_total", "Time spent writing batches.")
+telemetry.describe("footfall_pipeline_flushes_total", "Batches written.")
+telemetry.describe("footfall_pipeline_last_flush_seconds", "Duration of the last flush.")
+telemetry.describe("footfall_spool_lag_records", "Acknowledged records not yet committed to the store.")
+
+
+class SpoolReader(Protocol):
+    """The consumer side of `footfall.spool.Spool`."""
+
+    def read(self, after_seq: int, max_records: int = ...) -> list[tuple[int, bytes]]: ...
+    def wait(self, after_seq: int, timeout: float) -> bool: ...
+    def release(self, upto_seq: int) -> None: ...
+    @property
+    def last_seq(self) -> int: ...
+
+
+class Pipeline:
+    """Runs the ingestion steps and the sessionizer over the spool and writes batches to the store."""
+
+    def __init__(
+        self,
+        spool: SpoolReader,
+        store: EventStore,
+        directory: AppDirectory,
+        steps: Sequence[Step],
+        *,
+        flush_interval: float = 0.2,
+        flush_max_rows: int = 50_000,
+        read_batch: int = 5_000,
+    ) -> None:
+        self.spool = spool
+        self.store = store
+        self.directory = directory
+        self.steps = list(steps)
+        self.flush_interval = flush_interval
+        self.flush_max_rows = flush_max_rows
+        self.read_batch = read_batch
+        self.sessionizer = Sessionizer(history=store.visitor_history)
+        self.position = store.checkpoint()
+        self.committed = self.position
+        self._events: list[dict[str, Any]] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_flush = time.monotonic()
+        self._last_expire = 0.0
+        self.error: BaseException | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Restore open sessions and start the worker thread."""
+        self.restore()
+        self._thread = threading.Thread(target=self._run, name="footfall-pipeline", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Process what is already spooled, write it, and stop the worker."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def restore(self) -> None:
+        """Rebuild the sessions that may still be open from the store (after a restart)."""
+        since = time.time() - RESTORE_WINDOW_SECONDS
+        restored = 0
+        for row in self.store.recent_sessions(since):
+            app = self.directory.settings(str(row["website_id"]))
+            if app is None:
+                continue
+            events = self.store.session_events(str(row["website_id"]), int(row["session_id"]))
+            self.sessionizer.restore(row, events, app)
+            restored += 1
+        if restored:
+            log.info("restored open sessions", extra={"sessions": restored})
+
+    # --- the loop --------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            while True:
+                stopping = self._stop.is_set()
+                records = self.spool.read(self.position, self.read_batch)
+                if records:
+                    self.process(records)
+                if self._due() or (stopping and not records):
+                    self.flush()
+                if stopping and not records:
+                    return
+                if not records:
+                    wait = max(0.0, self.flush_interval - (time.monotonic() - self._last_flush))
+                    self.spool.wait(self.position, min(wait, 0.05) if self._events else 0.2)
+        except BaseException as e:  # the worker must never die silently
+            self.error = e
+            log.exception("pipeline worker stopped")
+            raise
+
+    def _due(self) -> bool:
+        if len(self._events) >= self.flush_max_rows:
+            return True
+        pending = self._events or self.position != self.committed
+        return bool(pending) and time.monotonic() - self._last_flush >= self.flush_interval
+
+    def process(self, records: Sequence[tuple[int, bytes]]) -> None:
+        """Turn spool records into event rows (kept until the next flush)."""
+        events = self._events
+        for seq, payload in records:
+            self.position = seq
+            reason = self._process_one(seq, payload, events)
+            if reason is not None:
+                telemetry.inc("footfall_pipeline_dropped_total", reason=reason.value)
+        telemetry.inc("footfall_pipeline_records_total", len(records))
+
+    def _process_one(self, seq: int, payload: bytes, events: list[dict[str, Any]]) -> Reason | None:
+        try:
+            hit = parse_hit(RawRecord.decode(payload, seq))
+        except InvalidRequest as e:
+            return e.reason
+        except ValueError:
+            return Reason.CORRUPT_RECORD
+        app = self.directory.settings(hit.website_id)
+        if app is None:
+            return Reason.UNKNOWN_APP
+        try:
+            for step in self.steps:
+                reason = step(hit, app)
+                if reason is not None:
+                    return reason
+            rows, reason = self.sessionizer.add(hit, app)
+        except Exception:  # bad input must never stop the pipeline: count it and go on
+            log.exception("hit failed in the pipeline", extra={"seq": seq})
+            return Reason.INVALID
+        events.extend(rows)
+        return reason
+
+    def flush(self) -> None:
+        """Write pending rows, changed sessions and the checkpoint in one transaction."""
+        now = time.time()
+        if now - self._last_expire >= 1.0:
+            extra, closed = self.sessionizer.expire(now)
+            self._events.extend(extra)
+            self._last_expire = now
+        else:
+            closed = []
+        sessions = closed + self.sessionizer.drain_dirty()
+        if not self._events and not sessions and self.position == self.committed:
+            self._last_flush = time.monotonic()
+            return
+        started = time.perf_counter()
+        self.store.write(self._events, sessions, self.position)
+        took = time.perf_counter() - started
+        telemetry.inc("footfall_pipeline_rows_total", len(self._events), table="events")
+        telemetry.inc("footfall_pipeline_rows_total", len(sessions), table="sessions")
+        telemetry.inc("footfall_pipeline_flush_seconds_total", took)
+        telemetry.inc("footfall_pipeline_flushes_total")
+        telemetry.set_gauge("footfall_pipeline_last_flush_seconds", took)
+        self.committed = self.position
+        self._events = []
+        self._last_flush = time.monotonic()
+        self.spool.release(self.committed)
+        telemetry.set_gauge("footfall_spool_lag_records", self.spool.last_seq - self.committed)
+
+    def wait_until_committed(self, seq: int, timeout: float = 10.0) -> bool:
+        """Block until every record up to `seq` is committed (tests, shutdown)."""
+        deadline = time.monotonic() + timeout
+        while self.committed < seq:
+            if self.error is not None or time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True

@@ -1,0 +1,136 @@
+"""Visitor identity and history: visitor_id rules (DATA-MODEL §5.2) and the visitor cache (§1.1)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from footfall.model.hit import Hit
+from footfall.store.base import VisitorHistory
+
+HistoryLookup = Callable[[str, int, float], VisitorHistory | None]
+
+_MASK64 = (1 << 64) - 1
+_DAY = 86400.0
+_U16 = 65535
+
+
+def hex64(value: str) -> int | None:
+    """A 16-hex-digit id (`_id`, `cid`) as an unsigned 64-bit int; None when empty or malformed."""
+    if not value or len(value) > 16:
+        return None
+    try:
+        return int(value, 16) & _MASK64
+    except ValueError:
+        return None
+
+
+def uid_visitor_id(user_id: str) -> int:
+    """visitor_id of a user id: the first 16 hex digits of SHA1(uid) (DATA-MODEL §5.2, DBG)."""
+    return int(hashlib.sha1(user_id.encode("utf-8")).hexdigest()[:16], 16)
+
+
+def visitor_id_of(hit: Hit) -> int:
+    """visitor_id of a session's first hit: uid, else cid, else _id, else the session hash (§5.2)."""
+    if hit.user_id:
+        return uid_visitor_id(hit.user_id)
+    for candidate in (hit.forced_visitor_id, hit.cookie_visitor_id):
+        parsed = hex64(candidate)
+        if parsed is not None:
+            return parsed
+    return hit.fingerprint & _MASK64
+
+
+class VisitorRecord:
+    """What is known of one visitor: earlier sessions and the last order (DATA-MODEL §1.1)."""
+
+    __slots__ = ("first_seen", "last_order", "last_seen", "sessions")
+
+    def __init__(
+        self,
+        sessions: int = 0,
+        first_seen: float | None = None,
+        last_seen: float | None = None,
+        last_order: float | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.first_seen = first_seen
+        self.last_seen = last_seen
+        self.last_order = last_order
+
+
+class VisitorCache:
+    """LRU of VisitorRecord per (website_id, visitor_id), asking the store on a miss (§1.1 [P])."""
+
+    __slots__ = ("_capacity", "_history", "_records")
+
+    def __init__(self, history: HistoryLookup | None, capacity: int = 100_000) -> None:
+        self._history = history
+        self._capacity = capacity
+        self._records: OrderedDict[tuple[str, int], VisitorRecord] = OrderedDict()
+
+    def _record(self, website_id: str, visitor_id: int, before: float) -> VisitorRecord:
+        key = (website_id, visitor_id)
+        rec = self._records.get(key)
+        if rec is not None:
+            self._records.move_to_end(key)
+            return rec
+        found = self._history(website_id, visitor_id, before) if self._history else None
+        rec = VisitorRecord()
+        if found is not None:
+            rec = VisitorRecord(found.sessions, found.first_seen, found.last_seen, found.last_order)
+        self._records[key] = rec
+        if len(self._records) > self._capacity:
+            self._records.popitem(last=False)
+        return rec
+
+    def start_session(self, website_id: str, visitor_id: int, start: float) -> VisitorRecord:
+        """Record a session start and return what was known *before* it (a snapshot)."""
+        rec = self._record(website_id, visitor_id, start)
+        before = VisitorRecord(rec.sessions, rec.first_seen, rec.last_seen, rec.last_order)
+        # why: the cache mirrors what the store's visitor_history would answer, so that a
+        # restart (cache empty, store lookup) computes the same visitor fields.
+        rec.sessions += 1
+        rec.first_seen = start if rec.first_seen is None else min(rec.first_seen, start)
+        rec.last_seen = start if rec.last_seen is None else max(rec.last_seen, start)
+        return before
+
+    def order_placed(self, website_id: str, visitor_id: int, ts: float) -> None:
+        """Remember the time of an order (type 9) for `visitor_returning` = 2 later."""
+        rec = self._record(website_id, visitor_id, ts)
+        rec.last_order = ts if rec.last_order is None else max(rec.last_order, ts)
+
+
+def _days(start: float, since: float | None) -> int | None:
+    """⌊(start − since) / 1 day⌋ clamped to USMALLINT; None when `since` is unknown."""
+    if since is None or since <= 0:
+        return None
+    return min(max(int((start - since) // _DAY), 0), _U16)
+
+
+def visitor_fields(hit: Hit, start: float, known: VisitorRecord) -> dict[str, Any]:
+    """visitor_returning, visitor_session_number and days-since columns of a first hit (§1.1)."""
+    ects = hit.last_order_ts if hit.last_order_ts and hit.last_order_ts > 0 else None
+    viewts = hit.previous_visit_ts if hit.previous_visit_ts and hit.previous_visit_ts > 0 else None
+    idvc = hit.visit_count
+    if ects is not None or known.last_order is not None:
+        returning = 2
+    elif (idvc is not None and idvc > 1) or viewts is not None or known.sessions > 0:
+        returning = 1
+    else:
+        returning = 0
+    number = min(max(idvc, 1), _U16) if idvc is not None else min(known.sessions + 1, _U16)
+    first = hit.first_visit_ts if hit.first_visit_ts and hit.first_visit_ts > 0 else None
+    return {
+        "visitor_returning": returning,
+        "visitor_session_number": number,
+        "visitor_days_since_last_session": _days(
+            start, viewts if viewts is not None else known.last_seen
+        ),
+        "visitor_days_since_first_session": _days(
+            start, first if first is not None else known.first_seen
+        ),
+        "visitor_days_since_order": _days(start, ects if ects is not None else known.last_order),
+    }

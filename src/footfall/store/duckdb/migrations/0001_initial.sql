@@ -1,0 +1,10 @@
+-- 0001 initial: the baseline schema of the DuckDB event store.
+--
+-- A fresh store is created from model/columns.py by store/duckdb/schema.py (tables `events`,
+-- `sessions`, `ingest_state`), and every migration file present at that moment is recorded in
+-- `schema_migrations` as applied: columns.py already describes their result.
+--
+-- A store created earlier runs, in order, the files it has not recorded yet. So every change to
+-- model/columns.py comes with a new file here (0002_<what>.sql, 0003_..., plain DuckDB SQL,
+-- one transaction with the version record) that brings an older store to the same columns;
+-- migrate() then checks information_schema against columns.py and refuses to start on a drift.

@@ -1,0 +1,145 @@
+"""DuckDB DDL and column expressions generated from `model.columns` (DATA-MODEL §0, §1).
+
+`model.columns` is the one description of the stored columns; everything DuckDB needs (CREATE
+TABLE, the casts that turn an Arrow batch into table rows, the conversions back to plain Python
+values) is derived here, so a column is declared once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pyarrow as pa
+
+from footfall.model.columns import EVENT_COLUMNS, SESSION_COLUMNS, Column
+
+#: table name → its columns, in storage order
+TABLES: dict[str, tuple[Column, ...]] = {"events": EVENT_COLUMNS, "sessions": SESSION_COLUMNS}
+
+#: the checkpoint table: one row per key ('checkpoint' = last spool seq committed)
+INGEST_STATE_DDL = (
+    "CREATE TABLE IF NOT EXISTS ingest_state (key VARCHAR PRIMARY KEY, value UBIGINT NOT NULL)"
+)
+
+# Arrow type of each DuckDB type on the write path. Timestamps travel as float unix seconds,
+# UUIDs and TIMEs as text; the INSERT ... SELECT converts them (see `insert_expr`).
+_ARROW: dict[str, pa.DataType] = {
+    "UTINYINT": pa.uint8(),
+    "USMALLINT": pa.uint16(),
+    "UINTEGER": pa.uint32(),
+    "UBIGINT": pa.uint64(),
+    "INTEGER": pa.int32(),
+    "DOUBLE": pa.float64(),
+    "VARCHAR": pa.string(),
+    "UUID": pa.string(),
+    "TIME": pa.string(),
+    "TIMESTAMP": pa.float64(),
+    "INTEGER[]": pa.list_(pa.int32()),
+}
+
+
+def quote(name: str) -> str:
+    """A double-quoted SQL identifier (`timestamp` is a DuckDB keyword)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(column: Column) -> str:
+    """The SQL literal of a column's default value."""
+    value = column.default
+    if column.type == "TIMESTAMP":
+        stamp = datetime.fromtimestamp(float(value), UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return f"TIMESTAMP '{stamp}'"
+    if column.type == "INTEGER[]":
+        return "[" + ", ".join(str(int(v)) for v in value) + "]"
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return repr(value)
+
+
+def has_default(column: Column) -> bool:
+    """Whether a missing value of this column can take its default.
+
+    The UUID default of `model.columns` is '' which is no UUID: DuckDB would reject it at insert
+    time, so `website_id` has no DEFAULT clause and a row without it fails (it is the tenant key).
+    """
+    return not column.nullable and not (column.type == "UUID" and column.default == "")
+
+
+def column_ddl(column: Column) -> str:
+    """One column definition: name, type, NOT NULL DEFAULT for non-nullable columns."""
+    sql = f"{quote(column.name)} {column.type}"
+    if column.nullable:
+        return sql
+    sql += " NOT NULL"
+    return sql + f" DEFAULT {literal(column)}" if has_default(column) else sql
+
+
+def table_ddl(table: str) -> str:
+    """CREATE TABLE IF NOT EXISTS for `events` or `sessions`, exactly as `model.columns` says.
+
+    No primary key on either table: a PK on `events` costs too much at 10M rows (idempotence comes
+    from the checkpoint), and `sessions` upserts are delete-then-insert (see `store.py`).
+    """
+    body = ",\n  ".join(column_ddl(c) for c in TABLES[table])
+    return f"CREATE TABLE IF NOT EXISTS {table} (\n  {body}\n)"
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    """The Arrow schema a batch of rows of `table` is built with."""
+    return pa.schema([pa.field(c.name, _ARROW[c.type]) for c in TABLES[table]])
+
+
+def insert_expr(column: Column) -> str:
+    """SELECT expression turning the Arrow column into the stored value (default when null)."""
+    name = quote(column.name)
+    if column.type == "TIMESTAMP":
+        # Float seconds → integer microseconds → TIMESTAMP. `to_timestamp` would give TIMESTAMPTZ,
+        # whose cast to TIMESTAMP depends on the session's TimeZone setting; this does not.
+        expr = f"make_timestamp(CAST(round({name} * 1000000) AS BIGINT))"
+    else:
+        expr = f"CAST({name} AS {column.type})"
+    if has_default(column):
+        # A missing key and an explicit None in a NOT NULL column both take the default.
+        expr = f"COALESCE({expr}, CAST({literal(column)} AS {column.type}))"
+    return expr
+
+
+def insert_sql(table: str, source: str) -> str:
+    """INSERT INTO `table` SELECT <casts> FROM `source` (a registered Arrow table)."""
+    columns = TABLES[table]
+    names = ", ".join(quote(c.name) for c in columns)
+    exprs = ", ".join(insert_expr(c) for c in columns)
+    return f"INSERT INTO {table} ({names}) SELECT {exprs} FROM {source}"
+
+
+def select_expr(column: Column, alias: str = "") -> str:
+    """SELECT expression reading a stored column back as a plain Python value."""
+    ref = (alias + "." if alias else "") + quote(column.name)
+    if column.type == "TIMESTAMP":
+        expr = f"epoch_us({ref}) / 1000000.0"
+    elif column.type in ("TIME", "UUID"):
+        # TIME → 'HH:MM:SS', UUID → canonical lowercase text (the driver would give uuid.UUID).
+        expr = f"CAST({ref} AS VARCHAR)"
+    else:
+        return ref
+    return f"{expr} AS {quote(column.name)}"
+
+
+def select_list(table: str, alias: str = "") -> str:
+    """The SELECT list of all columns of `table`, converted by `select_expr`."""
+    return ", ".join(select_expr(c, alias) for c in TABLES[table])
+
+
+def expected_columns(table: str) -> list[tuple[str, str, bool]]:
+    """(name, DuckDB type, nullable) of every column of `table`, in order (drift checks)."""
+    return [(c.name, c.type, c.nullable) for c in TABLES[table]]
+
+
+def to_arrow(table: str, rows: list[dict[str, Any]]) -> pa.Table:
+    """Column lists of `rows` (missing keys → null) as an Arrow table of `arrow_schema(table)`."""
+    # One struct conversion runs in Arrow's C++ (about 3x faster than a Python list per column at
+    # 75 columns). Explicit types make an out-of-range value (a negative UBIGINT) fail here, before
+    # the transaction starts.
+    struct = pa.array(rows, type=pa.struct(list(arrow_schema(table))))
+    return pa.Table.from_struct_array(struct)
