@@ -52,13 +52,13 @@ class Server:
     def start(self, extra: Sequence[str] = ()) -> None:
         """Start the process and wait until /healthz answers 200."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        logf = self.log.open("ab")
-        self.proc = subprocess.Popen(
-            [str(BIN), "--data-dir", str(self.data_dir), "serve", "--port", str(self.port), *extra],
-            stdout=logf,
-            stderr=subprocess.STDOUT,
-            env=self.env,
-        )
+        with self.log.open("ab") as logf:  # the child keeps its own copy of the descriptor
+            self.proc = subprocess.Popen(
+                [str(BIN), "--data-dir", str(self.data_dir), "serve", "--port", str(self.port), *extra],
+                stdout=logf,
+                stderr=subprocess.STDOUT,
+                env=self.env,
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

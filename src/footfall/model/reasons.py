@@ -26,5 +26,6 @@ class Reason(StrEnum):
     ORPHAN_PING = "orphan_ping"  # a ping with no open session
     UNKNOWN_GOAL = "unknown_goal"
     DUPLICATE_ORDER = "duplicate_order"
+    DUPLICATE_GOAL = "duplicate_goal"  # a goal without allow_multiple converted again in a session
     SESSION_LIMIT = "session_limit"  # split_and_exclude
     CORRUPT_RECORD = "corrupt_record"

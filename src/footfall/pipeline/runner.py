@@ -173,7 +173,7 @@ class Pipeline:
         """Write pending rows, changed sessions and the checkpoint in one transaction."""
         now = time.time()
         if now - self._last_expire >= 1.0:
-            extra, closed = self.sessionizer.expire(now)
+            extra, closed = self.sessionizer.expire(now, processing=True)
             self._events.extend(extra)
             self._last_expire = now
         else:

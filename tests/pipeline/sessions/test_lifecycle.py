@@ -173,3 +173,28 @@ def test_restore_then_continue_gives_the_same_rows() -> None:
             assert {k: v for k, v in other.items() if k != "session_version"} == {
                 k: v for k, v in row.items() if k != "session_version"
             }, restart
+
+
+def test_processing_clock_keeps_imported_visits_open() -> None:
+    """A log import replays old hits: event time alone would close each visit between two hits."""
+    clock = [1000.0]
+    sz = Sessionizer(clock=lambda: clock[0])
+    feed(sz, [page(1, 0, "/a")])
+    # wall time is days after the hits' event time, but the import touched the session just now
+    extra, closed = sz.expire(T0 + 5 * 86400, processing=True)
+    assert sz.open_sessions() == 1
+    rows, _ = feed(sz, [page(2, 5 * MIN, "/b")])
+    assert rows[0]["session_id"] == 1 << 4  # still the same visit
+    clock[0] += 31 * MIN  # nothing touched it for longer than the timeout: now it closes
+    sz.expire(T0 + 5 * 86400, processing=True)
+    assert sz.open_sessions() == 0
+
+
+def test_open_session_cap_closes_least_recently_touched() -> None:
+    clock = [0.0]
+    sz = Sessionizer(clock=lambda: clock[0], max_open=2)
+    for i in range(4):
+        clock[0] += 1
+        sz.add(page(i + 1, 0, f"/{i}", cookie_visitor_id=f"{i + 1:016x}"), APP)
+    sz.expire(T0 + 86400, processing=True)
+    assert sz.open_sessions() == 2

@@ -9,6 +9,7 @@ import pytest
 
 from footfall.model.columns import EVENT_COLUMN_NAMES
 from footfall.model.hit import EcommerceItem, Hit
+from footfall.model.reasons import Reason
 from footfall.model.settings import Goal
 from footfall.pipeline.sessions import Sessionizer
 from footfall.pipeline.sessions.timings import timing_columns
@@ -299,7 +300,7 @@ def test_manual_goal_revenue_and_allow_multiple() -> None:
         ],
         app,
     )
-    assert reasons == [None] * 5
+    assert reasons == [None, None, Reason.DUPLICATE_GOAL, None, None]
     assert [(r["goal_id"], r["goal_revenue"]) for r in rows[1:]] == [(8, 7.0), (6, 3.0), (6, 1.5)]
 
 

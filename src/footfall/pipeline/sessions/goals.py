@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from footfall.model.columns import CUSTOM_EVENT, DOWNLOAD, OUTLINK, PAGE_VIEW
@@ -68,7 +69,7 @@ def find_goal(app: AppSettings, goal_id: int | None) -> Goal | None:
 
 
 def triggered_goals(
-    app: AppSettings, row: dict[str, Any], preset: Iterable[int], converted: set[int]
+    app: AppSettings, row: dict[str, Any], preset: Iterable[int], converted: AbstractSet[int]
 ) -> list[Goal]:
     """Goals converted by this row, in app order: pattern matches plus ids a goals step preset.
 

@@ -29,6 +29,7 @@ from .timings import timing_columns
 
 _EVENT_TEMPLATE = row_defaults(EVENT_COLUMNS)
 _SESSION_TEMPLATE = row_defaults(SESSION_COLUMNS)
+del _SESSION_TEMPLATE["session_goals"]  # atomic values only: copies stay untracked by the GC
 _CONSENT_KEYS = frozenset(k for k in EVENT_COLUMN_NAMES if k.startswith("consent_"))
 _CUSTOM_EVENT_TYPES = frozenset(
     {CUSTOM_EVENT, CONSENT_FORM_IMPRESSION, CONSENT_FORM_CLICK, CONSENT_DECISION}
@@ -173,47 +174,44 @@ def resolution(value: str) -> tuple[str | None, int | None, int | None]:
     return f"{w}x{h}", w, h
 
 
-def device_and_network(hit: Hit) -> dict[str, Any]:
+def put_device_and_network(cols: dict[str, Any], hit: Hit) -> None:
     """Device, geo and network columns of a hit: set by the first hit, overwritten by type 20."""
     res, width, height = resolution(hit.resolution)
-    cols: dict[str, Any] = {
-        "operating_system": hit.operating_system,
-        "operating_system_version": hit.operating_system_version,
-        "browser_engine": hit.browser_engine,
-        "browser_name": hit.browser_name,
-        "browser_version": hit.browser_version,
-        "browser_language_iso639": hit.browser_language,
-        "browser_fingerprint": hit.fingerprint,
-        "device_type": hit.device_type,
-        "device_brand": hit.device_brand,
-        "device_model": hit.device_model,
-        "resolution": res,
-        "resolution_width": width,
-        "resolution_height": height,
-        "location_continent_iso_code": hit.continent,
-        "location_country_name": hit.country,
-        "location_subdivision_1_name": hit.subdivision_1,
-        "location_subdivision_2_name": hit.subdivision_2,
-        "location_city_name": hit.city,
-        "location_city_geoname_id": hit.city_geoname_id,
-        "location_metro_code": hit.metro_code,
-        "location_latitude": hit.latitude,
-        "location_longitude": hit.longitude,
-        "location_provider": hit.provider,
-        "location_organization": hit.organization,
-        "ipv4_address": hit.ipv4_address,
-        "ipv6_address": hit.ipv6_address,
-        "is_anonymous": 1 if hit.is_anonymous else 0,
-    }
+    cols["operating_system"] = hit.operating_system
+    cols["operating_system_version"] = hit.operating_system_version
+    cols["browser_engine"] = hit.browser_engine
+    cols["browser_name"] = hit.browser_name
+    cols["browser_version"] = hit.browser_version
+    cols["browser_language_iso639"] = hit.browser_language
+    cols["browser_fingerprint"] = hit.fingerprint
+    cols["device_type"] = hit.device_type
+    cols["device_brand"] = hit.device_brand
+    cols["device_model"] = hit.device_model
+    cols["resolution"] = res
+    cols["resolution_width"] = width
+    cols["resolution_height"] = height
+    cols["location_continent_iso_code"] = hit.continent
+    cols["location_country_name"] = hit.country
+    cols["location_subdivision_1_name"] = hit.subdivision_1
+    cols["location_subdivision_2_name"] = hit.subdivision_2
+    cols["location_city_name"] = hit.city
+    cols["location_city_geoname_id"] = hit.city_geoname_id
+    cols["location_metro_code"] = hit.metro_code
+    cols["location_latitude"] = hit.latitude
+    cols["location_longitude"] = hit.longitude
+    cols["location_provider"] = hit.provider
+    cols["location_organization"] = hit.organization
+    cols["ipv4_address"] = hit.ipv4_address
+    cols["ipv6_address"] = hit.ipv6_address
+    cols["is_anonymous"] = 1 if hit.is_anonymous else 0
+    plugins = hit.plugins
     for key, column in _PLUGINS:
-        cols[column] = 1 if hit.plugins.get(key) else 0
-    return cols
+        cols[column] = 1 if plugins.get(key) else 0
 
 
 def session_attrs(hit: Hit, session_id: int, visitor: dict[str, Any]) -> dict[str, Any]:
     """Every session column a first hit decides (§5.3 attribute source); counters come later."""
     a = _SESSION_TEMPLATE.copy()
-    a["session_goals"] = []
     a["website_id"] = hit.website_id
     a["session_id"] = session_id
     a["timestamp"] = a["last_event_time"] = hit.timestamp
@@ -231,7 +229,7 @@ def session_attrs(hit: Hit, session_id: int, visitor: dict[str, Any]) -> dict[st
     a["campaign_content"] = hit.campaign_content
     a["campaign_gclid"] = hit.campaign_gclid
     a["tracking_source"] = hit.tracking_source
-    a.update(device_and_network(hit))
+    put_device_and_network(a, hit)
     return a
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from footfall.model.columns import (
@@ -21,8 +23,8 @@ from .goals import find_goal, triggered_goals
 from .identity import SiteIndex, cookie_keys_of, restored_cookie_keys
 from .rows import (
     derived_row,
-    device_and_network,
     event_row,
+    put_device_and_network,
     session_attrs,
     update_session_custom,
 )
@@ -50,7 +52,11 @@ class Sessionizer:
         *,
         visitor_cache_size: int = 100_000,
         order_memory: int = 100_000,
+        max_open: int = 500_000,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        self._clock = clock
+        self._max_open = max_open
         self._visitors = VisitorCache(history, visitor_cache_size)
         self._sites: dict[str, SiteIndex] = {}
         self._open: dict[int, SessionState] = {}
@@ -81,11 +87,11 @@ class Sessionizer:
             s = self._start(site, hit, app)
         else:
             if t == GOAL_CONVERSION and _repeated_goal(s, hit, app):
-                # why: without allow_multiple a goal converts once per session (§4.2); no
-                # Reason exists for it yet, so the hit is dropped uncounted
-                return [], None
+                # why: without allow_multiple a goal converts once per session (§4.2)
+                return [], Reason.DUPLICATE_GOAL
             self._join(site, s, hit, app)
         rows = self._record(s, hit, app)
+        s.touched = self._clock()
         self._dirty[s.session_id] = s
         return rows, None
 
@@ -120,7 +126,7 @@ class Sessionizer:
 
     def _deanonymize(self, site: SiteIndex, s: SessionState, hit: Hit) -> None:
         """Type 20 overwrites the anonymized attributes: network, geo, device, ids (§4.1 rule 1)."""
-        s.attrs.update(device_and_network(hit))
+        put_device_and_network(s.attrs, hit)
         site.release_fingerprint(s)
         s.fingerprint = hit.fingerprint
         cookie_id = hex64(hit.cookie_visitor_id)
@@ -183,14 +189,29 @@ class Sessionizer:
         self._dirty.clear()
         return rows
 
-    def expire(self, now: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def expire(
+        self, now: float, *, processing: bool = False
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Close sessions idle past their app's timeout: (abandoned-cart rows, final session rows).
 
-        Only sessions changed since the last drain (or given an abandoned cart) get a final row.
+        `now` is event time. With `processing=True` a session must also be untouched for its
+        timeout on the processing clock: why: a log import replays hits whose event time is days
+        old, and closing by event time alone would split every imported visit between two hits;
+        the cap `max_open` still bounds memory. Only sessions changed since the last drain (or
+        given an abandoned cart) get a final row.
         """
         events: list[dict[str, Any]] = []
         sessions: list[dict[str, Any]] = []
         idle = [s for s in self._open.values() if now - s.last > s.app.session_timeout_seconds]
+        if processing:
+            clock = self._clock()
+            ripe = [s for s in idle if clock - s.touched > s.app.session_timeout_seconds]
+            excess = len(self._open) - len(ripe) - self._max_open
+            if excess > 0:  # over the cap: close the least recently touched idle sessions too
+                ripe_ids = {s.session_id for s in ripe}
+                rest = sorted((s for s in idle if s.session_id not in ripe_ids), key=lambda s: s.touched)
+                ripe.extend(rest[:excess])
+            idle = ripe
         for s in idle:
             del self._open[s.session_id]
             self._sites[s.website_id].release(s)
@@ -213,6 +234,7 @@ class Sessionizer:
             if row["event_type"] == ORDER:
                 self._remember_order(s.website_id, row["order_id"])
         s.cookie_keys = restored_cookie_keys(session_row)
+        s.touched = self._clock()
         self._open[s.session_id] = s
         site = self._sites.get(s.website_id)
         if site is None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from footfall.model.columns import (
@@ -20,6 +22,24 @@ from footfall.model.settings import AppSettings
 
 _U16 = 65535
 _COUNTED = tuple(t in COUNTED_EVENT_TYPES for t in range(32))
+_NO_GOALS: frozenset[int] = frozenset()
+#: event type → its distinct key for session_unique_* (DATA-MODEL §1.2 [P] keys)
+_UNIQUE_KEYS: dict[int, Callable[[dict[str, Any]], Any]] = {
+    2: itemgetter("outlink_url"),
+    3: itemgetter("download_url"),
+    4: itemgetter("search_keyword"),
+    5: itemgetter("custom_event_category", "custom_event_action", "custom_event_name"),
+    6: itemgetter("content_name", "content_piece"),
+    7: itemgetter("content_name", "content_piece"),
+}
+_UNIQUES = (
+    (2, "session_unique_outlinks"),
+    (3, "session_unique_downloads"),
+    (4, "session_unique_searches"),
+    (5, "session_unique_custom_events"),
+    (6, "session_unique_content_impressions"),
+    (7, "session_unique_content_interactions"),
+)
 #: event type → its session_total_* column (DATA-MODEL §1.2)
 _TOTALS = (
     (1, "session_total_page_views"),
@@ -82,17 +102,14 @@ class SessionState:
         "n_page_views",
         "n_rows",
         "order_index",
-        "page_views",
+        "page_titles",
+        "page_urls",
         "product_view",
         "session_id",
         "start",
-        "u_content_impressions",
-        "u_content_interactions",
-        "u_custom_events",
-        "u_downloads",
-        "u_outlinks",
+        "touched",
         "u_page_views",
-        "u_searches",
+        "uniques",
         "user_id",
         "version",
         "website_id",
@@ -109,21 +126,21 @@ class SessionState:
         self.cookie_keys: tuple[str, ...] = ()
         self.start: float = attrs["timestamp"]
         self.last: float = attrs["last_event_time"]
+        self.touched = 0.0  # processing clock of the last hit (see Sessionizer.expire)
         self.n_rows = 0  # next event_index
         self.n_page_views = 0
         self.n_counted = 0
-        self.counts = [0] * 32
-        self.u_page_views: set[str] = set()
-        self.u_outlinks: set[str] = set()
-        self.u_downloads: set[str] = set()
-        self.u_searches: set[str] = set()
-        self.u_custom_events: set[tuple[str, str, str]] = set()
-        self.u_content_impressions: set[tuple[str, str]] = set()
-        self.u_content_interactions: set[tuple[str, str]] = set()
-        self.goals: set[int] = set()
+        # why: few GC-tracked containers per session. The cyclic GC's full passes visit every
+        # one, which dominated the cost of opening a session; dicts of ints or strings are
+        # untracked, lists, arrays and sets are not. Sets are created on first use.
+        self.counts: dict[int, int] = {}  # event type → rows
+        self.u_page_views: set[str] | None = None
+        self.uniques: dict[int, set[Any]] | None = None  # other types → distinct keys (§1.2)
+        self.goals: frozenset[int] = _NO_GOALS
         self.exit_url = ""
         self.exit_title = ""
-        self.page_views: dict[str, tuple[str, str]] = {}  # pv_id → (url, title)
+        self.page_urls: dict[str, str] = {}  # pv_id → url of that page view
+        self.page_titles: dict[str, str] = {}
         self.order_index = -1
         self.cart: tuple[Any, ...] | None = None  # CART_KEYS values of the last cart update
         self.cart_index = -1
@@ -132,16 +149,16 @@ class SessionState:
     def page_of(self, pv_id: str) -> tuple[str, str]:
         """URL and title of the page view an event belongs to: by pv_id, else the last one (§1.7)."""
         if pv_id:
-            page = self.page_views.get(pv_id)
-            if page is not None:
-                return page
+            url = self.page_urls.get(pv_id)
+            if url is not None:
+                return url, self.page_titles[pv_id]
         return self.exit_url, self.exit_title
 
     def observe(self, row: dict[str, Any]) -> None:
         """Account one stored event row (also used by restore, so both paths agree)."""
         t: int = row["event_type"]
         ts: float = row["timestamp"]
-        self.counts[t] += 1
+        self.counts[t] = self.counts.get(t, 0) + 1
         if _COUNTED[t]:
             self.n_counted += 1
         if ts < self.start:  # out-of-order hit (bulk import): keep first/last event times
@@ -150,21 +167,10 @@ class SessionState:
             self.last = ts
         if t == PAGE_VIEW:
             self._page_view(row)
-        elif t == 2:
-            self.u_outlinks.add(row["outlink_url"])
-        elif t == 3:
-            self.u_downloads.add(row["download_url"])
-        elif t == 4:
-            self.u_searches.add(row["search_keyword"])
-        elif t == 5:
-            key = (row["custom_event_category"], row["custom_event_action"])
-            self.u_custom_events.add((*key, row["custom_event_name"]))
-        elif t == 6:
-            self.u_content_impressions.add((row["content_name"], row["content_piece"]))
-        elif t == 7:
-            self.u_content_interactions.add((row["content_name"], row["content_piece"]))
+        elif t in _UNIQUE_KEYS:
+            self._unique(t, _UNIQUE_KEYS[t](row))
         elif t == GOAL_CONVERSION and row["goal_id"] is not None:
-            self.goals.add(row["goal_id"])
+            self.goals = self.goals | {row["goal_id"]}
         elif t == ORDER:
             self.order_index = self.n_rows
         elif t == CART_UPDATE:
@@ -187,9 +193,24 @@ class SessionState:
         self.n_page_views += 1
         self.exit_url = url
         self.exit_title = title
-        self.u_page_views.add(url)
+        if self.u_page_views is None:
+            self.u_page_views = {url}
+        else:
+            self.u_page_views.add(url)
         if row["pv_id"]:
-            self.page_views[row["pv_id"]] = (url, title)
+            self.page_urls[row["pv_id"]] = url
+            self.page_titles[row["pv_id"]] = title
+
+    def _unique(self, t: int, key: Any) -> None:
+        """Remember a distinct key of an event type (sets are created on first use)."""
+        sets = self.uniques
+        if sets is None:
+            sets = self.uniques = {}
+        seen = sets.get(t)
+        if seen is None:
+            sets[t] = {key}
+        else:
+            seen.add(key)
 
     def cart_abandoned(self) -> bool:
         """True when the last cart update came after the last order, or no order came (§4.2)."""
@@ -197,8 +218,8 @@ class SessionState:
 
     def ecommerce_status(self) -> int:
         """session_ecommerce_status by the precedence of DATA-MODEL §1.2 [P]."""
-        ordered = self.counts[ORDER] > 0
-        abandoned = self.counts[ABANDONED_CART] > 0
+        ordered = ORDER in self.counts
+        abandoned = ABANDONED_CART in self.counts
         if ordered:
             return 3 if abandoned else 1
         if abandoned:
@@ -215,21 +236,20 @@ class SessionState:
         r["session_total_time"] = int(self.last - self.start)
         r["session_total_events"] = min(self.n_counted, _U16)
         for t, column in _TOTALS:
-            r[column] = min(c[t], _U16)
-        r["session_total_abandoned_carts"] = min(c[ABANDONED_CART], 1)
-        r["session_unique_page_views"] = min(len(self.u_page_views), _U16)
-        r["session_unique_outlinks"] = min(len(self.u_outlinks), _U16)
-        r["session_unique_downloads"] = min(len(self.u_downloads), _U16)
-        r["session_unique_searches"] = min(len(self.u_searches), _U16)
-        r["session_unique_custom_events"] = min(len(self.u_custom_events), _U16)
-        r["session_unique_content_impressions"] = min(len(self.u_content_impressions), _U16)
-        r["session_unique_content_interactions"] = min(len(self.u_content_interactions), _U16)
+            r[column] = min(c.get(t, 0), _U16)
+        r["session_total_abandoned_carts"] = 1 if ABANDONED_CART in c else 0
+        pages = self.u_page_views
+        r["session_unique_page_views"] = 0 if pages is None else min(len(pages), _U16)
+        sets = self.uniques or {}
+        for t, column in _UNIQUES:
+            seen = sets.get(t)
+            r[column] = 0 if seen is None else min(len(seen), _U16)
         r["session_goals"] = sorted(self.goals)
         r["session_ecommerce_status"] = self.ecommerce_status()
         r["session_exit_url"] = self.exit_url
         r["session_exit_title"] = self.exit_title
         # why: the help center's bounce, not DBG's "only one event" (DATA-MODEL §1.2)
-        bounce = self.n_page_views == 1 and c[GOAL_CONVERSION] == 0 and c[ORDER] == 0
+        bounce = self.n_page_views == 1 and GOAL_CONVERSION not in c and ORDER not in c
         r["is_bounce"] = 1 if bounce else 0
         return r
 
@@ -237,7 +257,7 @@ class SessionState:
     def from_row(cls, row: dict[str, Any], app: AppSettings) -> SessionState:
         """State of a stored session before its events are observed again (restore)."""
         attrs = stored_row(row, SESSION_COLUMNS)
-        attrs["session_goals"] = []
+        del attrs["session_goals"]  # derived from the events; a list would make attrs GC-tracked
         state = cls(attrs, app, int(row.get("session_version", 0)))
         # why: a Matomo ecommerce-view page view leaves no trace in its event row (§4.1 rule 15)
         state.product_view = row.get("session_ecommerce_status") == 4

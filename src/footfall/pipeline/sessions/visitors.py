@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from footfall.model.hit import Hit
 from footfall.store.base import VisitorHistory
@@ -43,22 +43,16 @@ def visitor_id_of(hit: Hit) -> int:
     return hit.fingerprint & _MASK64
 
 
-class VisitorRecord:
+class VisitorRecord(NamedTuple):
     """What is known of one visitor: earlier sessions and the last order (DATA-MODEL §1.1)."""
 
-    __slots__ = ("first_seen", "last_order", "last_seen", "sessions")
+    sessions: int = 0
+    first_seen: float | None = None
+    last_seen: float | None = None
+    last_order: float | None = None
 
-    def __init__(
-        self,
-        sessions: int = 0,
-        first_seen: float | None = None,
-        last_seen: float | None = None,
-        last_order: float | None = None,
-    ) -> None:
-        self.sessions = sessions
-        self.first_seen = first_seen
-        self.last_seen = last_seen
-        self.last_order = last_order
+
+_UNKNOWN = VisitorRecord()
 
 
 class VisitorCache:
@@ -69,38 +63,41 @@ class VisitorCache:
     def __init__(self, history: HistoryLookup | None, capacity: int = 100_000) -> None:
         self._history = history
         self._capacity = capacity
-        self._records: OrderedDict[tuple[str, int], VisitorRecord] = OrderedDict()
+        # why: plain tuples of atomic values are untracked by the cyclic GC (records are many)
+        self._records: OrderedDict[tuple[str, int], tuple[Any, ...]] = OrderedDict()
 
-    def _record(self, website_id: str, visitor_id: int, before: float) -> VisitorRecord:
-        key = (website_id, visitor_id)
+    def _get(self, key: tuple[str, int], before: float) -> VisitorRecord:
         rec = self._records.get(key)
         if rec is not None:
             self._records.move_to_end(key)
-            return rec
-        found = self._history(website_id, visitor_id, before) if self._history else None
-        rec = VisitorRecord()
-        if found is not None:
-            rec = VisitorRecord(found.sessions, found.first_seen, found.last_seen, found.last_order)
-        self._records[key] = rec
+            return VisitorRecord._make(rec)
+        found = self._history(key[0], key[1], before) if self._history else None
+        if found is None:
+            return _UNKNOWN
+        return VisitorRecord(found.sessions, found.first_seen, found.last_seen, found.last_order)
+
+    def _put(self, key: tuple[str, int], rec: VisitorRecord) -> None:
+        self._records[key] = tuple(rec)
         if len(self._records) > self._capacity:
             self._records.popitem(last=False)
-        return rec
 
     def start_session(self, website_id: str, visitor_id: int, start: float) -> VisitorRecord:
-        """Record a session start and return what was known *before* it (a snapshot)."""
-        rec = self._record(website_id, visitor_id, start)
-        before = VisitorRecord(rec.sessions, rec.first_seen, rec.last_seen, rec.last_order)
+        """Record a session start and return what was known *before* it."""
+        key = (website_id, visitor_id)
+        before = self._get(key, start)
         # why: the cache mirrors what the store's visitor_history would answer, so that a
         # restart (cache empty, store lookup) computes the same visitor fields.
-        rec.sessions += 1
-        rec.first_seen = start if rec.first_seen is None else min(rec.first_seen, start)
-        rec.last_seen = start if rec.last_seen is None else max(rec.last_seen, start)
+        first = start if before.first_seen is None else min(before.first_seen, start)
+        last = start if before.last_seen is None else max(before.last_seen, start)
+        self._put(key, VisitorRecord(before.sessions + 1, first, last, before.last_order))
         return before
 
     def order_placed(self, website_id: str, visitor_id: int, ts: float) -> None:
         """Remember the time of an order (type 9) for `visitor_returning` = 2 later."""
-        rec = self._record(website_id, visitor_id, ts)
-        rec.last_order = ts if rec.last_order is None else max(rec.last_order, ts)
+        key = (website_id, visitor_id)
+        rec = self._get(key, ts)
+        last = ts if rec.last_order is None else max(rec.last_order, ts)
+        self._put(key, rec._replace(last_order=last))
 
 
 def _days(start: float, since: float | None) -> int | None:
