@@ -23,9 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from load import UAS  # noqa: E402
+
 from e2e.conftest import provision  # noqa: E402
 from e2e.server import Server  # noqa: E402
-from load import UAS  # noqa: E402
 
 
 def machine() -> str:
@@ -64,9 +65,13 @@ def bench_http(seconds: float) -> dict[str, Any]:
         s = Server(p.data_dir)
         s.start()
         try:
-            results["single"] = load(s.url + "/matomo.php", p.app_id, connections=32, seconds=seconds)
+            results["single"] = load(
+                s.url + "/matomo.php", p.app_id, connections=32, seconds=seconds
+            )
             s.wait_idle(120)
-            results["latency_1000"] = load(s.url + "/matomo.php", p.app_id, connections=16, seconds=seconds, rate=1000)
+            results["latency_1000"] = load(
+                s.url + "/matomo.php", p.app_id, connections=16, seconds=seconds, rate=1000
+            )
             s.wait_idle(120)
             before = committed_rows(s)
             started = time.perf_counter()
@@ -106,14 +111,30 @@ def bench_pipeline(n: int) -> dict[str, Any]:
                 "res": "1920x1080",
                 "cdt": str(t0 + i * 3600 / n),
             }
-            rec = RawRecord(site, params, time.time(), ip=f"81.{rnd.randint(0, 255)}.{rnd.randint(0, 255)}.9", user_agent=rnd.choice(UAS), trusted=True, protocol="ppms")
+            rec = RawRecord(
+                site,
+                params,
+                time.time(),
+                ip=f"81.{rnd.randint(0, 255)}.{rnd.randint(0, 255)}.9",
+                user_agent=rnd.choice(UAS),
+                trusted=True,
+                protocol="ppms",
+            )
             payloads.append(rec.encode())
         for i in range(0, n, 10_000):
             spool.append(payloads[i : i + 10_000])
         store = open_store(f"duckdb:///{Path(tmp) / 'events.duckdb'}")
         store.migrate()
-        steps = default_steps(StepConfig(geoip_mmdb="", device_cache_size=50_000, secret_key=b"k" * 32))
-        pipe = Pipeline(spool, store, StaticDirectory([AppSettings(website_id=site, alias=1)]), steps, flush_max_rows=50_000)
+        steps = default_steps(
+            StepConfig(geoip_mmdb="", device_cache_size=50_000, secret_key=b"k" * 32)
+        )
+        pipe = Pipeline(
+            spool,
+            store,
+            StaticDirectory([AppSettings(website_id=site, alias=1)]),
+            steps,
+            flush_max_rows=50_000,
+        )
         # warm the user-agent cache the way a running server has it warm
         pipe.process(spool.read(0, 2000))
         pipe.flush()
@@ -127,13 +148,21 @@ def bench_pipeline(n: int) -> dict[str, Any]:
         processed = spool.last_seq - 2000
         store.close()
         spool.close()
-    return {"events": processed, "seconds": round(took, 3), "events_per_s": round(processed / took, 1)}
+    return {
+        "events": processed,
+        "seconds": round(took, 3),
+        "events_per_s": round(processed / took, 1),
+    }
 
 
 def write_markdown(r: dict[str, Any]) -> None:
     """Replace the ingest section of BENCHMARKS.md."""
     path = ROOT / "BENCHMARKS.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n\nFigures written by the scripts in `bench/`.\n"
+    text = (
+        path.read_text()
+        if path.exists()
+        else "# Benchmarks\n\nFigures written by the scripts in `bench/`.\n"
+    )
     h = r["http"]
     section = f"""<!-- ingest:start -->
 ## Ingestion (`bench/ingest.py`)
@@ -165,7 +194,9 @@ Raw results: `{json.dumps(r, sort_keys=True)}`
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="shorter runs (for a smoke check)")
-    ap.add_argument("--no-write", action="store_true", help="print only, do not update BENCHMARKS.md")
+    ap.add_argument(
+        "--no-write", action="store_true", help="print only, do not update BENCHMARKS.md"
+    )
     a = ap.parse_args()
     res: dict[str, Any] = {"date": time.strftime("%Y-%m-%d"), "machine": machine()}
     res["pipeline"] = bench_pipeline(20_000 if a.quick else 200_000)

@@ -50,7 +50,9 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
 
 def _request(host: str, path: str, idsite: str, bulk: int, i: int, rnd: random.Random) -> bytes:
     if bulk:
-        body = json.dumps({"requests": [_hit(idsite, i * bulk + k, rnd) for k in range(bulk)]}).encode()
+        body = json.dumps(
+            {"requests": [_hit(idsite, i * bulk + k, rnd) for k in range(bulk)]}
+        ).encode()
         return (
             f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\n\r\n"
@@ -65,7 +67,9 @@ async def main(a: argparse.Namespace) -> dict[str, object]:
     host, port, path = u.hostname or "127.0.0.1", u.port or 80, u.path or "/matomo.php"
     rnd = random.Random(1)
     # pre-build the requests so the client spends its time sending, not formatting
-    pool = [_request(host, path, a.idsite, a.bulk, i, rnd) for i in range(2000 if not a.bulk else 50)]
+    pool = [
+        _request(host, path, a.idsite, a.bulk, i, rnd) for i in range(2000 if not a.bulk else 50)
+    ]
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     deadline = time.perf_counter() + a.seconds
@@ -95,7 +99,11 @@ async def main(a: argparse.Namespace) -> dict[str, object]:
     latencies.sort()
 
     def pct(p: float) -> float:
-        return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 3) if latencies else 0.0
+        return (
+            round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 3)
+            if latencies
+            else 0.0
+        )
 
     n = len(latencies)
     return {

@@ -13,13 +13,17 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_every_setting_is_documented() -> None:
     doc = (ROOT / "docs" / "settings.md").read_text()
-    assert settings_markdown() in doc, "docs/settings.md is stale: regenerate it from footfall.config"
+    assert settings_markdown() in doc, (
+        "docs/settings.md is stale: regenerate it from footfall.config"
+    )
     for s in REGISTRY:
         assert s.help and s.env in doc
 
 
 def test_precedence_flag_env_file_default(tmp_path: Path) -> None:
-    (tmp_path / "footfall.toml").write_text('port = 9001\nlog_format = "json"\nflush_interval_ms = 50\n')
+    (tmp_path / "footfall.toml").write_text(
+        'port = 9001\nlog_format = "json"\nflush_interval_ms = 50\n'
+    )
     env = {"FOOTFALL_DATA_DIR": str(tmp_path), "FOOTFALL_PORT": "9002"}
     s = Settings.load({"host": "0.0.0.0"}, environ=env)
     assert s.host == "0.0.0.0"  # flag

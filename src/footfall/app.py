@@ -27,10 +27,14 @@ from footfall.store.base import EventStore
 log = logging.getLogger("footfall")
 
 Scope = MutableMapping[str, Any]
-ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
+ASGIApp = Callable[
+    [Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]
+]
 
 #: paths answered by the tracking collector (seed 000; api-notes §11)
-TRACKING_PATHS = frozenset({"/ppms.php", "/piwik.php", "/matomo.php", "/js/tracker.php", "/js/", "/js/index.php"})
+TRACKING_PATHS = frozenset(
+    {"/ppms.php", "/piwik.php", "/matomo.php", "/js/tracker.php", "/js/", "/js/index.php"}
+)
 
 
 def secret_key(settings: Settings) -> bytes:
@@ -75,9 +79,17 @@ def build(settings: Settings) -> Runtime:
     directory = MetaDirectory(meta)
     store = open_store(settings.events_dsn)
     store.migrate()
-    spool = Spool(settings.spool_path, durability=settings.spool_durability, segment_bytes=settings.spool_segment_bytes)
+    spool = Spool(
+        settings.spool_path,
+        durability=settings.spool_durability,
+        segment_bytes=settings.spool_segment_bytes,
+    )
     steps = default_steps(
-        StepConfig(geoip_mmdb=settings.geoip_mmdb, device_cache_size=settings.device_cache_size, secret_key=secret_key(settings))
+        StepConfig(
+            geoip_mmdb=settings.geoip_mmdb,
+            device_cache_size=settings.device_cache_size,
+            secret_key=secret_key(settings),
+        )
     )
     pipeline = Pipeline(
         spool,
@@ -93,11 +105,15 @@ def build(settings: Settings) -> Runtime:
     async def healthz(request: Request) -> Response:
         if runtime.ready and pipeline.error is None:
             return PlainTextResponse("ok")
-        return PlainTextResponse("starting" if pipeline.error is None else "pipeline stopped", status_code=503)
+        return PlainTextResponse(
+            "starting" if pipeline.error is None else "pipeline stopped", status_code=503
+        )
 
     async def metrics(request: Request) -> Response:
         telemetry.set_gauge("footfall_spool_lag_records", spool.last_seq - pipeline.committed)
-        return PlainTextResponse(telemetry.render_prometheus(), media_type="text/plain; version=0.0.4")
+        return PlainTextResponse(
+            telemetry.render_prometheus(), media_type="text/plain; version=0.0.4"
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -112,11 +128,17 @@ def build(settings: Settings) -> Runtime:
             spool.close()
 
     api = Starlette(
-        routes=[Route("/healthz", healthz), Route("/metrics", metrics), *make_auth_routes(meta, keys)],
+        routes=[
+            Route("/healthz", healthz),
+            Route("/metrics", metrics),
+            *make_auth_routes(meta, keys),
+        ],
         lifespan=lifespan,
     )
 
-    async def dispatch(scope: Scope, receive: Callable[[], Awaitable[Any]], send: Callable[[Any], Awaitable[None]]) -> None:
+    async def dispatch(
+        scope: Scope, receive: Callable[[], Awaitable[Any]], send: Callable[[Any], Awaitable[None]]
+    ) -> None:
         # why: the tracking endpoints skip Starlette routing entirely; they are the hot path
         if scope["type"] == "http" and scope["path"] in TRACKING_PATHS:
             await collector(scope, receive, send)
@@ -144,7 +166,9 @@ def serve(settings: Settings) -> int:
     if boot:
         print(
             "First start: owner login {email} / password {password}\n"
-            "API credential: client_id {client_id}  client_secret {client_secret}  (shown once)".format(**boot),
+            "API credential: client_id {client_id}  client_secret {client_secret}  (shown once)".format(
+                **boot
+            ),
             file=sys.stderr,
         )
     print(f"Track with: {base}/matomo.php?idsite=<app id or alias>&rec=1&url=…", file=sys.stderr)

@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from e2e.server import Server, cli  # noqa: E402
+from e2e.server import Server, cli
 
 
 @dataclass
@@ -29,8 +29,21 @@ class Provisioned:
 def provision(data_dir: Path, name: str = "Shop") -> Provisioned:
     """Create the owner, a credential, an app and a tracking user through the real CLI."""
     creds = cli(data_dir, "init", "--json")
-    app = cli(data_dir, "apps", "create", "--name", name, "--url", "https://shop.example.com", "--timezone", "Europe/Warsaw", "--json")
-    user = cli(data_dir, "users", "create", "--email", "importer@example.com", "--role", "OWNER", "--json")
+    app = cli(
+        data_dir,
+        "apps",
+        "create",
+        "--name",
+        name,
+        "--url",
+        "https://shop.example.com",
+        "--timezone",
+        "Europe/Warsaw",
+        "--json",
+    )
+    user = cli(
+        data_dir, "users", "create", "--email", "importer@example.com", "--role", "OWNER", "--json"
+    )
     return Provisioned(
         data_dir=data_dir,
         app_id=app["id"],

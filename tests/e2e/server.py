@@ -54,7 +54,15 @@ class Server:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as logf:  # the child keeps its own copy of the descriptor
             self.proc = subprocess.Popen(
-                [str(BIN), "--data-dir", str(self.data_dir), "serve", "--port", str(self.port), *extra],
+                [
+                    str(BIN),
+                    "--data-dir",
+                    str(self.data_dir),
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    *extra,
+                ],
                 stdout=logf,
                 stderr=subprocess.STDOUT,
                 env=self.env,
@@ -103,7 +111,10 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             m = self.metrics()
-            if m.get("footfall_spool_lag_records", 1) == 0 and m.get("footfall_pipeline_flushes_total", 0) > 0:
+            if (
+                m.get("footfall_spool_lag_records", 1) == 0
+                and m.get("footfall_pipeline_flushes_total", 0) > 0
+            ):
                 return
             time.sleep(0.05)
         raise AssertionError(f"pipeline not idle: {self.metrics()}")

@@ -6,6 +6,7 @@ import time
 
 import httpx
 import pytest
+
 from e2e.conftest import Provisioned
 from e2e.server import Server, store_counts
 from scenarios.traffic import generate
@@ -31,7 +32,9 @@ def test_generated_traffic_is_counted_exactly(provisioned: Provisioned, server: 
     _send_bulk(server.url, requests[:half], provisioned.token_auth)
     with httpx.Client(timeout=10) as client:
         for params in requests[half:]:
-            r = client.get(server.url + "/piwik.php", params={**params, "token_auth": provisioned.token_auth})
+            r = client.get(
+                server.url + "/piwik.php", params={**params, "token_auth": provisioned.token_auth}
+            )
             assert r.status_code == 200
             assert r.headers["content-type"] == "image/gif"
     server.wait_idle()
@@ -42,7 +45,8 @@ def test_generated_traffic_is_counted_exactly(provisioned: Provisioned, server: 
     by_type = dict(store_counts(d, "SELECT event_type, count(*) FROM events GROUP BY 1"))
     assert by_type == truth.events_by_type
     [(sessions, visitors, bounces, page_views)] = store_counts(
-        d, "SELECT count(*), count(DISTINCT visitor_id), sum(is_bounce), sum(session_total_page_views) FROM sessions"
+        d,
+        "SELECT count(*), count(DISTINCT visitor_id), sum(is_bounce), sum(session_total_page_views) FROM sessions",
     )
     assert sessions == truth.sessions
     assert visitors == truth.visitors
@@ -51,7 +55,9 @@ def test_generated_traffic_is_counted_exactly(provisioned: Provisioned, server: 
     [(revenue,)] = store_counts(d, "SELECT sum(revenue) FROM events WHERE event_type = 9")
     assert revenue == pytest.approx(truth.revenue)
     # every session row points at stored events, and every event at a stored session
-    [(orphans,)] = store_counts(d, "SELECT count(*) FROM events e ANTI JOIN sessions s USING (website_id, session_id)")
+    [(orphans,)] = store_counts(
+        d, "SELECT count(*) FROM events e ANTI JOIN sessions s USING (website_id, session_id)"
+    )
     assert orphans == 0
     assert dropped_bots == truth.bot_requests
 
@@ -62,7 +68,12 @@ def test_kill_9_loses_no_acknowledged_hit(provisioned: Provisioned, server: Serv
         for i in range(1000):
             r = client.get(
                 server.url + "/ppms.php",
-                params={"idsite": provisioned.app_id, "rec": "1", "url": f"https://shop.example.com/p/{i}", "_id": f"{i % 50:016x}"},
+                params={
+                    "idsite": provisioned.app_id,
+                    "rec": "1",
+                    "url": f"https://shop.example.com/p/{i}",
+                    "_id": f"{i % 50:016x}",
+                },
             )
             assert r.status_code == 202
             acked += 1
@@ -70,27 +81,42 @@ def test_kill_9_loses_no_acknowledged_hit(provisioned: Provisioned, server: Serv
     server.start()
     server.wait_idle()
     server.stop()
-    [(n, distinct_ids)] = store_counts(provisioned.data_dir, "SELECT count(*), count(DISTINCT event_id) FROM events")
+    [(n, distinct_ids)] = store_counts(
+        provisioned.data_dir, "SELECT count(*), count(DISTINCT event_id) FROM events"
+    )
     assert n == acked == 1000
     assert distinct_ids == 1000
 
 
-def test_data_is_queryable_within_a_second(provisioned: Provisioned, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_data_is_queryable_within_a_second(
+    provisioned: Provisioned, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     s = Server(provisioned.data_dir, env={"FOOTFALL_FLUSH_INTERVAL_MS": "200"})
     s.start()
     try:
         before = s.metrics().get('footfall_pipeline_rows_total{table="events"}', 0)
-        r = httpx.get(s.url + "/matomo.php", params={"idsite": str(provisioned.app_alias), "rec": "1", "url": "https://shop.example.com/"})
+        r = httpx.get(
+            s.url + "/matomo.php",
+            params={
+                "idsite": str(provisioned.app_alias),
+                "rec": "1",
+                "url": "https://shop.example.com/",
+            },
+        )
         acked = time.monotonic()
         assert r.status_code == 200
         while s.metrics().get('footfall_pipeline_rows_total{table="events"}', 0) <= before:
-            assert time.monotonic() - acked < 1.0, "hit not committed within 1 s of the acknowledgment"
+            assert time.monotonic() - acked < 1.0, (
+                "hit not committed within 1 s of the acknowledgment"
+            )
             time.sleep(0.02)
     finally:
         s.stop()
 
 
-def test_bad_requests_get_400_with_reason_and_are_counted(provisioned: Provisioned, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_bad_requests_get_400_with_reason_and_are_counted(
+    provisioned: Provisioned, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     s = Server(provisioned.data_dir, env={"FOOTFALL_TRACKER_DEBUG": "1"})
     s.start()
     try:
@@ -98,19 +124,34 @@ def test_bad_requests_get_400_with_reason_and_are_counted(provisioned: Provision
             "unknown_app": {"idsite": "999", "rec": "1", "url": "https://x.example/"},
             "missing_url": {"idsite": provisioned.app_id, "rec": "1"},
             "rec_not_1": {"idsite": provisioned.app_id, "url": "https://shop.example.com/"},
-            "unauthenticated_backdating": {"idsite": provisioned.app_id, "rec": "1", "url": "https://shop.example.com/", "cdt": "2020-01-01 00:00:00"},
+            "unauthenticated_backdating": {
+                "idsite": provisioned.app_id,
+                "rec": "1",
+                "url": "https://shop.example.com/",
+                "cdt": "2020-01-01 00:00:00",
+            },
         }
         for reason, params in cases.items():
             r = httpx.get(s.url + "/matomo.php", params=params)
             assert r.status_code == 400, (reason, r.status_code)
             assert r.text, reason  # debug mode says why
-        r = httpx.post(s.url + "/matomo.php", content=b"{not json", headers={"content-type": "application/json"})
+        r = httpx.post(
+            s.url + "/matomo.php",
+            content=b"{not json",
+            headers={"content-type": "application/json"},
+        )
         assert r.status_code == 400
         m = s.metrics()
         for reason in cases:
-            assert m.get(f'footfall_requests_rejected_total{{reason="{reason}"}}', 0) >= 1, (reason, m)
+            assert m.get(f'footfall_requests_rejected_total{{reason="{reason}"}}', 0) >= 1, (
+                reason,
+                m,
+            )
         # the same back-dated hit with the user's token_auth is accepted
-        ok = httpx.get(s.url + "/matomo.php", params={**cases["unauthenticated_backdating"], "token_auth": provisioned.token_auth})
+        ok = httpx.get(
+            s.url + "/matomo.php",
+            params={**cases["unauthenticated_backdating"], "token_auth": provisioned.token_auth},
+        )
         assert ok.status_code == 200
     finally:
         s.stop()

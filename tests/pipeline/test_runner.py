@@ -26,7 +26,9 @@ UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like 
 
 def _record(params: dict[str, str], ts: float | None = None) -> bytes:
     base = {"idsite": SITE, "rec": "1"}
-    return RawRecord(SITE, {**base, **params}, ts or time.time(), ip="81.2.69.160", user_agent=UA).encode()
+    return RawRecord(
+        SITE, {**base, **params}, ts or time.time(), ip="81.2.69.160", user_agent=UA
+    ).encode()
 
 
 def _pipeline(tmp: Path) -> tuple[Spool, EventStore, Pipeline]:
@@ -44,7 +46,12 @@ def _drain(pipe: Pipeline, spool: Spool) -> None:
 
 def test_rows_and_checkpoint_commit_together_and_replay_adds_nothing(tmp_path: Path) -> None:
     spool, store, pipe = _pipeline(tmp_path)
-    spool.append([_record({"url": f"https://shop.example.com/{i}", "_id": f"{i % 3:016x}"}) for i in range(30)])
+    spool.append(
+        [
+            _record({"url": f"https://shop.example.com/{i}", "_id": f"{i % 3:016x}"})
+            for i in range(30)
+        ]
+    )
     _drain(pipe, spool)
     assert store.checkpoint() == 30
     assert store.execute("SELECT count(*) FROM events")[0][0] == 30
@@ -74,25 +81,67 @@ def test_threaded_worker_drains_on_stop(tmp_path: Path) -> None:
 
 _params = st.dictionaries(
     st.sampled_from(
-        ["url", "urlref", "_id", "cid", "uid", "cdt", "idgoal", "ec_id", "ec_items", "e_c", "e_a", "e_v", "ping",
-         "search", "link", "download", "res", "_cvar", "cvar", "dimension1", "new_visit", "revenue", "c_n", "c_i",
-         "h", "m", "s", "uadata", "e_t", "pv_id", "_idvc", "_viewts", "_idts", "_ects", "ca", "search_count", "lang"]
+        [
+            "url",
+            "urlref",
+            "_id",
+            "cid",
+            "uid",
+            "cdt",
+            "idgoal",
+            "ec_id",
+            "ec_items",
+            "e_c",
+            "e_a",
+            "e_v",
+            "ping",
+            "search",
+            "link",
+            "download",
+            "res",
+            "_cvar",
+            "cvar",
+            "dimension1",
+            "new_visit",
+            "revenue",
+            "c_n",
+            "c_i",
+            "h",
+            "m",
+            "s",
+            "uadata",
+            "e_t",
+            "pv_id",
+            "_idvc",
+            "_viewts",
+            "_idts",
+            "_ects",
+            "ca",
+            "search_count",
+            "lang",
+        ]
     ),
     st.text(max_size=40),
     max_size=12,
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(batch=st.lists(_params, min_size=1, max_size=8))
-def test_arbitrary_input_never_stops_the_pipeline(tmp_path_factory: object, batch: list[dict[str, str]]) -> None:
+def test_arbitrary_input_never_stops_the_pipeline(
+    tmp_path_factory: object, batch: list[dict[str, str]]
+) -> None:
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         spool, store, pipe = _pipeline(Path(tmp))
         payloads = [_record({"url": "https://shop.example.com/", **p}) for p in batch]
         payloads.append(b"\x00not a record")
-        payloads.append(_record({"url": "https://shop.example.com/good", "_id": "00000000000000aa"}))
+        payloads.append(
+            _record({"url": "https://shop.example.com/good", "_id": "00000000000000aa"})
+        )
         spool.append(payloads)
         _drain(pipe, spool)
         assert store.checkpoint() == spool.last_seq

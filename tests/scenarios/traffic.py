@@ -108,17 +108,34 @@ def generate(
     # a crawler: never stored
     for k in range(3):
         requests.append(
-            {"idsite": idsite, "rec": "1", "url": f"{base_url}/robots-{k}", "ua": BOT_UA, "cip": "66.249.66.1", "cdt": _cdt(t0 + k * 60)}
+            {
+                "idsite": idsite,
+                "rec": "1",
+                "url": f"{base_url}/robots-{k}",
+                "ua": BOT_UA,
+                "cip": "66.249.66.1",
+                "cdt": _cdt(t0 + k * 60),
+            }
         )
         truth.bot_requests += 1
     return requests, truth
 
 
-def _session(rnd: random.Random, idsite: str, base: str, v: _Visitor, ts: int, truth: Truth, order_no: int) -> list[dict[str, str]]:
+def _session(
+    rnd: random.Random, idsite: str, base: str, v: _Visitor, ts: int, truth: Truth, order_no: int
+) -> list[dict[str, str]]:
     """One visit: page views plus some of every other action; updates the truth."""
     out: list[dict[str, str]] = []
     v.sessions += 1
-    common = {"idsite": idsite, "rec": "1", "apiv": "1", "ua": v.ua, "cip": v.ip, "res": "1920x1080", "lang": "en-US"}
+    common = {
+        "idsite": idsite,
+        "rec": "1",
+        "apiv": "1",
+        "ua": v.ua,
+        "cip": v.ip,
+        "res": "1920x1080",
+        "lang": "en-US",
+    }
     if v.vid:
         common["_id"] = v.vid
         common["_idvc"] = str(v.sessions)
@@ -142,7 +159,9 @@ def _session(rnd: random.Random, idsite: str, base: str, v: _Visitor, ts: int, t
         page_views += 1
         ts += rnd.randint(5, 600)
         if p == 0 and extras != "none":
-            out.append(_extra(extras, {**common, "url": base + path, "cdt": _cdt(ts)}, order_no, truth))
+            out.append(
+                _extra(extras, {**common, "url": base + path, "cdt": _cdt(ts)}, order_no, truth)
+            )
             ordered = ordered or extras == "order"
             ts += rnd.randint(5, 120)
     truth.sessions += 1
@@ -157,7 +176,10 @@ def _extra(kind: str, hit: dict[str, str], order_no: int, truth: Truth) -> dict[
         hit.update(e_c="Video", e_a="Play", e_n="Intro", e_v="12.5")
         truth.add(5)
     elif kind == "download":
-        hit.update(download="https://shop.example.com/files/guide.pdf", url="https://shop.example.com/files/guide.pdf")
+        hit.update(
+            download="https://shop.example.com/files/guide.pdf",
+            url="https://shop.example.com/files/guide.pdf",
+        )
         truth.add(3)
     elif kind == "outlink":
         hit.update(link="https://github.com/footfall", url="https://github.com/footfall")
@@ -167,7 +189,13 @@ def _extra(kind: str, hit: dict[str, str], order_no: int, truth: Truth) -> dict[
         truth.add(4)
     else:  # an order: ecommerce conversion
         items = [["SKU-1", "Mug", "Kitchen", 12.5, 2], ["SKU-2", "Shirt", "Apparel", 20.0, 1]]
-        hit.update(idgoal="0", ec_id=f"ORD-{order_no}", revenue="45.0", ec_st="45.0", ec_items=json.dumps(items))
+        hit.update(
+            idgoal="0",
+            ec_id=f"ORD-{order_no}",
+            revenue="45.0",
+            ec_st="45.0",
+            ec_items=json.dumps(items),
+        )
         truth.add(9)
         truth.revenue += 45.0
     return hit

@@ -38,7 +38,9 @@ telemetry.describe("footfall_pipeline_rows_total", "Rows written to the event st
 telemetry.describe("footfall_pipeline_flush_seconds_total", "Time spent writing batches.")
 telemetry.describe("footfall_pipeline_flushes_total", "Batches written.")
 telemetry.describe("footfall_pipeline_last_flush_seconds", "Duration of the last flush.")
-telemetry.describe("footfall_spool_lag_records", "Acknowledged records not yet committed to the store.")
+telemetry.describe(
+    "footfall_spool_lag_records", "Acknowledged records not yet committed to the store."
+)
 
 
 class SpoolReader(Protocol):

@@ -181,7 +181,7 @@ def test_processing_clock_keeps_imported_visits_open() -> None:
     sz = Sessionizer(clock=lambda: clock[0])
     feed(sz, [page(1, 0, "/a")])
     # wall time is days after the hits' event time, but the import touched the session just now
-    extra, closed = sz.expire(T0 + 5 * 86400, processing=True)
+    sz.expire(T0 + 5 * 86400, processing=True)
     assert sz.open_sessions() == 1
     rows, _ = feed(sz, [page(2, 5 * MIN, "/b")])
     assert rows[0]["session_id"] == 1 << 4  # still the same visit

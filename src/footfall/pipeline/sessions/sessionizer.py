@@ -209,7 +209,9 @@ class Sessionizer:
             excess = len(self._open) - len(ripe) - self._max_open
             if excess > 0:  # over the cap: close the least recently touched idle sessions too
                 ripe_ids = {s.session_id for s in ripe}
-                rest = sorted((s for s in idle if s.session_id not in ripe_ids), key=lambda s: s.touched)
+                rest = sorted(
+                    (s for s in idle if s.session_id not in ripe_ids), key=lambda s: s.touched
+                )
                 ripe.extend(rest[:excess])
             idle = ripe
         for s in idle:
