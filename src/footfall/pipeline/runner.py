@@ -140,16 +140,36 @@ class Pipeline:
         return bool(pending) and time.monotonic() - self._last_flush >= self.flush_interval
 
     def process(self, records: Sequence[tuple[int, bytes]]) -> None:
-        """Turn spool records into event rows (kept until the next flush)."""
-        events = self._events
+        """Turn spool records into event rows (kept until the next flush).
+
+        Two phases: parse and enrich every record, then sessionize in spool order. Between them
+        the sessionizer asks the store once for all visitors of the batch it has not cached.
+        """
+        ready: list[tuple[Hit, AppSettings]] = []
         for seq, payload in records:
-            self.position = seq
-            reason = self._process_one(seq, payload, events)
+            item = self._enrich(seq, payload)
+            if isinstance(item, Reason):
+                telemetry.inc("footfall_pipeline_dropped_total", reason=item.value)
+            else:
+                ready.append(item)
+        if ready:
+            self.sessionizer.prefetch(ready, self.store.visitor_histories)
+        events = self._events
+        for hit, app in ready:
+            try:
+                rows, reason = self.sessionizer.add(hit, app)
+            except Exception:  # bad input must never stop the pipeline: count it and go on
+                log.exception("hit failed in the sessionizer", extra={"seq": hit.seq})
+                reason, rows = Reason.INVALID, []
             if reason is not None:
                 telemetry.inc("footfall_pipeline_dropped_total", reason=reason.value)
+            events.extend(rows)
+        if records:
+            self.position = records[-1][0]
         telemetry.inc("footfall_pipeline_records_total", len(records))
 
-    def _process_one(self, seq: int, payload: bytes, events: list[dict[str, Any]]) -> Reason | None:
+    def _enrich(self, seq: int, payload: bytes) -> tuple[Hit, AppSettings] | Reason:
+        """Decode, parse and run the steps over one record; a Reason when it is dropped."""
         try:
             hit = parse_hit(RawRecord.decode(payload, seq))
         except InvalidRequest as e:
@@ -164,12 +184,10 @@ class Pipeline:
                 reason = step(hit, app)
                 if reason is not None:
                     return reason
-            rows, reason = self.sessionizer.add(hit, app)
         except Exception:  # bad input must never stop the pipeline: count it and go on
-            log.exception("hit failed in the pipeline", extra={"seq": seq})
+            log.exception("hit failed in the pipeline steps", extra={"seq": seq})
             return Reason.INVALID
-        events.extend(rows)
-        return reason
+        return hit, app
 
     def flush(self) -> None:
         """Write pending rows, changed sessions and the checkpoint in one transaction."""

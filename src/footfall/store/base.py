@@ -54,6 +54,13 @@ class EventStore(Protocol):
         """Aggregate of the visitor's sessions starting before `before`; None when never seen."""
         ...
 
+    def visitor_histories(
+        self, website_id: str, keys: Sequence[tuple[int, float]]
+    ) -> dict[int, VisitorHistory]:
+        """visitor_history for many (visitor_id, before) pairs of one website, in one round trip;
+        visitors never seen are absent from the result."""
+        ...
+
     def close(self) -> None:
         """Release files and connections."""
         ...

@@ -30,6 +30,7 @@ from .rows import (
 )
 from .state import CART_KEYS, SessionState, stored_row
 from .visitors import (
+    HistoryBatch,
     HistoryLookup,
     VisitorCache,
     hex64,
@@ -63,6 +64,20 @@ class Sessionizer:
         self._dirty: dict[int, SessionState] = {}
         self._orders: dict[tuple[str, str], None] = {}  # insertion-ordered bounded set
         self._order_memory = order_memory
+
+    def prefetch(self, hits: list[tuple[Hit, AppSettings]], batch: HistoryBatch) -> None:
+        """Ask the store once for every uncached visitor of a batch of hits, before `add`.
+
+        why: a store lookup per new visitor costs milliseconds; one query per batch does not.
+        """
+        wanted: dict[str, dict[int, float]] = {}
+        for hit, _app in hits:
+            vid = visitor_id_of(hit)
+            if self._visitors.missing(hit.website_id, vid):
+                per_site = wanted.setdefault(hit.website_id, {})
+                per_site[vid] = min(per_site.get(vid, hit.timestamp), hit.timestamp)
+        for website_id, keys in wanted.items():
+            self._visitors.prefetch(website_id, list(keys.items()), batch)
 
     def open_sessions(self) -> int:
         """Number of sessions held in memory."""

@@ -11,6 +11,8 @@ from footfall.model.hit import Hit
 from footfall.store.base import VisitorHistory
 
 HistoryLookup = Callable[[str, int, float], VisitorHistory | None]
+#: batched form: (website_id, [(visitor_id, before), ...]) -> {visitor_id: history}
+HistoryBatch = Callable[[str, list[tuple[int, float]]], dict[int, VisitorHistory]]
 
 _MASK64 = (1 << 64) - 1
 _DAY = 86400.0
@@ -80,6 +82,22 @@ class VisitorCache:
         self._records[key] = tuple(rec)
         if len(self._records) > self._capacity:
             self._records.popitem(last=False)
+
+    def missing(self, website_id: str, visitor_id: int) -> bool:
+        """True when the visitor is not cached (a session start would ask the store)."""
+        return (website_id, visitor_id) not in self._records
+
+    def prefetch(self, website_id: str, keys: list[tuple[int, float]], batch: HistoryBatch) -> None:
+        """Fill the cache for many visitors with one store round trip (unknown ones as new)."""
+        found = batch(website_id, keys)
+        for visitor_id, _before in keys:
+            h = found.get(visitor_id)
+            rec = (
+                _UNKNOWN
+                if h is None
+                else VisitorRecord(h.sessions, h.first_seen, h.last_seen, h.last_order)
+            )
+            self._put((website_id, visitor_id), rec)
 
     def start_session(self, website_id: str, visitor_id: int, start: float) -> VisitorRecord:
         """Record a session start and return what was known *before* it."""
