@@ -9,7 +9,6 @@ import secrets
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -20,7 +19,7 @@ from starlette.routing import Route
 from footfall import telemetry
 from footfall.config import Settings
 from footfall.pipeline.runner import Pipeline
-from footfall.spool.log import Spool
+from footfall.spool import Spool, SpoolError
 from footfall.store import open_store
 from footfall.store.base import EventStore
 
@@ -77,13 +76,22 @@ def build(settings: Settings) -> Runtime:
     meta.migrate()
     keys = KeyRing(settings.data_path / "keys")
     directory = MetaDirectory(meta)
-    store = open_store(settings.events_dsn)
-    store.migrate()
-    spool = Spool(
-        settings.spool_path,
-        durability=settings.spool_durability,
-        segment_bytes=settings.spool_segment_bytes,
-    )
+    # the spool first: its directory lock tells a second server on the same data dir to go away
+    try:
+        spool = Spool(
+            settings.spool_path,
+            durability=settings.spool_durability,
+            segment_bytes=settings.spool_segment_bytes,
+        )
+    except SpoolError as e:
+        raise OSError(f"data dir {settings.data_path} is in use: {e}") from None
+    try:
+        store = open_store(settings.events_dsn)
+        store.migrate()
+    except Exception as e:  # the driver's own error types stay out of this layer
+        spool.close()
+        first_line = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise OSError(f"event store {settings.events_dsn}: {first_line}") from None
     steps = default_steps(
         StepConfig(
             geoip_mmdb=settings.geoip_mmdb,
@@ -183,8 +191,3 @@ def serve(settings: Settings) -> int:
     )
     uvicorn.Server(config).run()
     return 1 if runtime.pipeline.error is not None else 0
-
-
-def data_dir_of(settings: Settings) -> Path:
-    """The resolved data dir (for messages)."""
-    return settings.data_path

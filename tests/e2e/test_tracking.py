@@ -155,3 +155,22 @@ def test_bad_requests_get_400_with_reason_and_are_counted(
         assert ok.status_code == 200
     finally:
         s.stop()
+
+
+def test_a_second_server_on_the_same_data_dir_is_refused(
+    provisioned: Provisioned, server: Server
+) -> None:
+    import subprocess
+
+    from e2e.server import BIN, free_port
+
+    out = subprocess.run(
+        [str(BIN), "--data-dir", str(provisioned.data_dir), "serve", "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode != 0
+    assert "in use" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert httpx.get(server.url + "/healthz").status_code == 200  # the first one is unharmed

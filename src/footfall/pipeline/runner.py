@@ -66,6 +66,7 @@ class Pipeline:
         flush_interval: float = 0.2,
         flush_max_rows: int = 50_000,
         read_batch: int = 5_000,
+        session_staleness: float = 0.8,
     ) -> None:
         self.spool = spool
         self.store = store
@@ -74,6 +75,7 @@ class Pipeline:
         self.flush_interval = flush_interval
         self.flush_max_rows = flush_max_rows
         self.read_batch = read_batch
+        self.session_staleness = session_staleness
         self.sessionizer = Sessionizer(history=store.visitor_history)
         self.position = store.checkpoint()
         self.committed = self.position
@@ -122,7 +124,7 @@ class Pipeline:
                 if records:
                     self.process(records)
                 if self._due() or (stopping and not records):
-                    self.flush()
+                    self.flush(final=stopping and not records)
                 if stopping and not records:
                     return
                 if not records:
@@ -136,7 +138,7 @@ class Pipeline:
     def _due(self) -> bool:
         if len(self._events) >= self.flush_max_rows:
             return True
-        pending = self._events or self.position != self.committed
+        pending = self._events or self.position != self.committed or self.sessionizer.has_dirty()
         return bool(pending) and time.monotonic() - self._last_flush >= self.flush_interval
 
     def process(self, records: Sequence[tuple[int, bytes]]) -> None:
@@ -189,8 +191,13 @@ class Pipeline:
             return Reason.INVALID
         return hit, app
 
-    def flush(self) -> None:
-        """Write pending rows, changed sessions and the checkpoint in one transaction."""
+    def flush(self, final: bool = False) -> None:
+        """Write pending rows, changed sessions and the checkpoint in one transaction.
+
+        A session row is rewritten at most every `session_staleness` seconds while it is active
+        (so session columns are at most flush interval + staleness behind, within the 1-second
+        contract); `final` writes every changed session.
+        """
         now = time.time()
         if now - self._last_expire >= 1.0:
             extra, closed = self.sessionizer.expire(now, processing=True)
@@ -198,7 +205,7 @@ class Pipeline:
             self._last_expire = now
         else:
             closed = []
-        sessions = closed + self.sessionizer.drain_dirty()
+        sessions = closed + self.sessionizer.drain_dirty(0.0 if final else self.session_staleness)
         if not self._events and not sessions and self.position == self.committed:
             self._last_flush = time.monotonic()
             return

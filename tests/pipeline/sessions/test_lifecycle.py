@@ -198,3 +198,19 @@ def test_open_session_cap_closes_least_recently_touched() -> None:
         sz.add(page(i + 1, 0, f"/{i}", cookie_visitor_id=f"{i + 1:016x}"), APP)
     sz.expire(T0 + 86400, processing=True)
     assert sz.open_sessions() == 2
+
+
+def test_drain_with_staleness_holds_back_recently_written_sessions() -> None:
+    clock = [100.0]
+    sz = Sessionizer(clock=lambda: clock[0])
+    feed(sz, [page(1, 0, "/a")])
+    assert [r["session_version"] for r in sz.drain_dirty(0.8)] == [1]  # a new session: at once
+    feed(sz, [page(2, 5, "/b")])
+    clock[0] += 0.3
+    assert sz.drain_dirty(0.8) == [] and sz.has_dirty()  # written 0.3 s ago: held back
+    clock[0] += 0.6
+    [row] = sz.drain_dirty(0.8)
+    assert (row["session_version"], row["session_total_page_views"]) == (2, 2)
+    assert not sz.has_dirty()
+    feed(sz, [page(3, 9, "/c")])
+    assert [r["session_total_page_views"] for r in sz.drain_dirty(0.0)] == [3]  # final: all

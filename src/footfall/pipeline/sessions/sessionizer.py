@@ -79,6 +79,10 @@ class Sessionizer:
         for website_id, keys in wanted.items():
             self._visitors.prefetch(website_id, list(keys.items()), batch)
 
+    def has_dirty(self) -> bool:
+        """True when some session changed since its row was last emitted."""
+        return bool(self._dirty)
+
     def open_sessions(self) -> int:
         """Number of sessions held in memory."""
         return len(self._open)
@@ -195,13 +199,29 @@ class Sessionizer:
         if len(self._orders) > self._order_memory:
             del self._orders[next(iter(self._orders))]
 
-    def drain_dirty(self) -> list[dict[str, Any]]:
-        """Session rows of every session changed since the last drain, each at a new version."""
+    def drain_dirty(self, max_staleness: float = 0.0) -> list[dict[str, Any]]:
+        """Session rows of the sessions changed since the last drain, each at a new version.
+
+        With `max_staleness` > 0, a session whose row was emitted less than that many seconds ago
+        (processing clock) stays dirty for a later drain. why: under load every flush would
+        otherwise rewrite every active session (0.85 session upserts per event measured); a new
+        session is always emitted at once, so its events never lack a session row, and restore
+        rebuilds counters from the stored events, so a row that lags its events is harmless.
+        """
         rows = []
-        for s in self._dirty.values():
+        if max_staleness <= 0:
+            emit = list(self._dirty.values())
+            self._dirty.clear()
+        else:
+            cutoff = self._clock() - max_staleness
+            emit = [s for s in self._dirty.values() if s.written == 0.0 or s.written <= cutoff]
+            for s in emit:
+                del self._dirty[s.session_id]
+        now = self._clock()
+        for s in emit:
             s.version += 1
+            s.written = now
             rows.append(s.session_row())
-        self._dirty.clear()
         return rows
 
     def expire(
@@ -251,8 +271,11 @@ class Sessionizer:
             if row["event_type"] == ORDER:
                 self._remember_order(s.website_id, row["order_id"])
         s.cookie_keys = restored_cookie_keys(session_row)
-        s.touched = self._clock()
+        s.touched = s.written = self._clock()
         self._open[s.session_id] = s
+        # why: the stored row may lag its events (drain_dirty max_staleness); rewrite it from
+        # the counters just rebuilt from the events
+        self._dirty[s.session_id] = s
         site = self._sites.get(s.website_id)
         if site is None:
             site = self._sites[s.website_id] = SiteIndex()

@@ -109,6 +109,7 @@ class SessionState:
         "start",
         "touched",
         "u_page_views",
+        "written",
         "uniques",
         "user_id",
         "version",
@@ -127,6 +128,7 @@ class SessionState:
         self.start: float = attrs["timestamp"]
         self.last: float = attrs["last_event_time"]
         self.touched = 0.0  # processing clock of the last hit (see Sessionizer.expire)
+        self.written = 0.0  # processing clock of the last emitted row; 0 = never emitted
         self.n_rows = 0  # next event_index
         self.n_page_views = 0
         self.n_counted = 0
