@@ -109,11 +109,11 @@ class SessionState:
         "start",
         "touched",
         "u_page_views",
-        "written",
         "uniques",
         "user_id",
         "version",
         "website_id",
+        "written",
     )
 
     def __init__(self, attrs: dict[str, Any], app: AppSettings, version: int = 0) -> None:
