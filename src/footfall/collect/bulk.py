@@ -15,6 +15,8 @@ from footfall.collect.values import parse_query
 
 __all__ = ["BulkBody", "InvalidBody", "is_bulk", "item_params", "parse_bulk"]
 
+_ONLY_STR = frozenset((str,))
+
 
 class InvalidBody(Exception):
     """The bulk body itself is unusable (not JSON, no `requests` array, too many items)."""
@@ -78,4 +80,12 @@ def parse_bulk(body: bytes, max_requests: int) -> BulkBody:
         raise InvalidBody(f"bulk body has {len(requests)} requests, more than {max_requests}")
     token = doc.get("token_auth")
     token_auth = scalar_text(token) if token is not None else None
-    return BulkBody([item_params(item) for item in requests], token_auth or None)
+    return BulkBody([_params_of(item) for item in requests], token_auth or None)
+
+
+def _params_of(item: Any) -> dict[str, str] | None:
+    # why: the common log-importer item is an object of strings; orjson made it a fresh dict with
+    # str keys, so it already is its params (item_params would copy it unchanged).
+    if type(item) is dict and _ONLY_STR.issuperset(map(type, item.values())):
+        return item
+    return item_params(item)

@@ -29,7 +29,7 @@ from footfall.collect.values import parse_query
 from footfall.config import Settings
 from footfall.model.directory import AppDirectory
 from footfall.model.reasons import Reason
-from footfall.model.record import RawRecord
+from footfall.model.record import RawRecord, shared_encoder
 
 __all__ = ["Collector", "SpoolWriter", "TokenChecker", "make_collector"]
 
@@ -154,10 +154,24 @@ class Collector:
         return await self._single(params, facts, protocol)
 
     async def _single(self, params: dict[str, str], facts: RequestFacts, protocol: str) -> Response:
+        now = time.time()
         try:
-            record = self._record(params, facts, protocol, time.time(), None, {})
+            website_id, trusted = self._check(
+                params, facts, protocol, now, None, {}, self._directory.resolve
+            )
         except InvalidRequest as e:
             return self._reject(e.reason, e.detail, facts)
+        record = RawRecord(
+            website_id=website_id,
+            params=params,
+            received_at=now,
+            ip=facts.ip,
+            user_agent=facts.user_agent,
+            accept_language=facts.accept_language,
+            protocol=protocol,
+            trusted=trusted,
+            headers=facts.headers,
+        )
         if not await self._append([record.encode()]):
             return empty_response(503, facts.cors)
         telemetry.inc(ACCEPTED, protocol=protocol)
@@ -181,6 +195,11 @@ class Collector:
         token = bulk.token_auth or query.get("token_auth") or None
         now = time.time()
         cache: dict[tuple[str | None, str], bool] = {}
+        resolve = _cached(self._directory.resolve)
+        # why: the items of a body share every request fact, so only id, params and trust vary.
+        encode = shared_encoder(
+            now, facts.ip, facts.user_agent, facts.accept_language, protocol, facts.headers
+        )
         payloads: list[bytes] = []
         invalid: list[int] = []
         reasons: list[str] = []
@@ -188,12 +207,14 @@ class Collector:
             try:
                 if params is None:
                     raise InvalidRequest(Reason.INVALID, "item is neither a string nor an object")
-                record = self._record(params, facts, protocol, now, token, cache)
+                website_id, trusted = self._check(
+                    params, facts, protocol, now, token, cache, resolve
+                )
             except InvalidRequest as e:
                 invalid.append(index)
                 reasons.append(e.reason.value)
                 continue
-            payloads.append(record.encode())
+            payloads.append(encode(website_id, params, trusted))
         for reason, count in Counter(reasons).items():
             telemetry.inc(REJECTED, count, reason=reason)
         # why: one spool call for the whole body, so one acknowledgment covers every item.
@@ -206,7 +227,7 @@ class Collector:
             status, len(payloads), invalid, facts.cors, reasons if self._debug else None
         )
 
-    def _record(
+    def _check(
         self,
         params: dict[str, str],
         facts: RequestFacts,
@@ -214,36 +235,26 @@ class Collector:
         now: float,
         bulk_token: str | None,
         cache: dict[tuple[str | None, str], bool],
-    ) -> RawRecord:
+        resolve: Callable[[str], str | None],
+    ) -> tuple[str, bool]:
+        """Validate one request (removing its token); returns (website_id, authenticated)."""
         # why: the secret is never written to the spool.
         token = params.pop("token_auth", None) or bulk_token
+        bearer = facts.bearer
 
         def authorize(website_id: str) -> bool:
-            if not token and not facts.bearer:
-                return False
             key = (token, website_id)
             if key not in cache:
-                cache[key] = self._is_authorized(token, facts.bearer, website_id)
+                cache[key] = self._is_authorized(token, bearer, website_id)
             return cache[key]
 
-        website_id, trusted = validate(
+        return validate(
             params,
             protocol=protocol,
-            resolve=self._directory.resolve,
-            authorize=authorize,
+            resolve=resolve,
+            authorize=authorize if token or bearer else _anonymous,
             now=now,
             ppms_require_auth=self._ppms_require_auth,
-        )
-        return RawRecord(
-            website_id=website_id,
-            params=params,
-            received_at=now,
-            ip=facts.ip,
-            user_agent=facts.user_agent,
-            accept_language=facts.accept_language,
-            protocol=protocol,
-            trusted=trusted,
-            headers=facts.headers,
         )
 
     def _is_authorized(self, token: str | None, bearer: str | None, website_id: str) -> bool:
@@ -268,6 +279,24 @@ class Collector:
         if self._debug:
             return text_response(400, f"{reason.value}: {detail}\n", facts.cors)
         return empty_response(400, facts.cors)
+
+
+def _anonymous(website_id: str) -> bool:
+    """No credentials: nothing is authorized."""
+    return False
+
+
+def _cached(resolve: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """`resolve` asked once per distinct idsite (a bulk body repeats the same one or two)."""
+    known: dict[str, str | None] = {}
+
+    def cached(idsite: str) -> str | None:
+        if idsite in known:
+            return known[idsite]
+        website_id = known[idsite] = resolve(idsite)
+        return website_id
+
+    return cached
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

@@ -53,8 +53,14 @@ def scalar_text(v: Any) -> str | None:
 
 def _category(v: Any) -> str:
     # why: seed 000 ec_items category is a string; Matomo JS allows up to 5 as an array.
+    if type(v) is str:
+        return v
     if isinstance(v, list):
-        parts = [t for t in (scalar_text(x) for x in v[:5]) if t]
+        parts: list[str] = []
+        for x in v[:5]:
+            t = x if type(x) is str else scalar_text(x)
+            if t:
+                parts.append(t)
         return "/".join(parts)
     return scalar_text(v) or ""
 
@@ -77,13 +83,14 @@ def parse_custom_variables(raw: str | None) -> dict[int, tuple[str, str]]:
 
 
 def _item_from_list(v: list[Any]) -> EcommerceItem | None:
-    if not v:
+    n = len(v)
+    if not n:
         return None
-    sku = scalar_text(v[0]) or ""
-    name = (scalar_text(v[1]) or "") if len(v) > 1 else ""
-    category = _category(v[2]) if len(v) > 2 else ""
-    price = _number(v[3]) if len(v) > 3 else None
-    quantity = _quantity(v[4]) if len(v) > 4 else None
+    sku = v[0] if type(v[0]) is str else (scalar_text(v[0]) or "")
+    name = (v[1] if type(v[1]) is str else (scalar_text(v[1]) or "")) if n > 1 else ""
+    category = _category(v[2]) if n > 2 else ""
+    price = _number(v[3]) if n > 3 else None
+    quantity = _quantity(v[4]) if n > 4 else None
     return EcommerceItem(sku, name, category, price or 0.0, 1 if quantity is None else quantity)
 
 
@@ -101,11 +108,18 @@ def _item_from_dict(v: dict[str, Any]) -> EcommerceItem | None:
 
 
 def _number(v: Any) -> float | None:
+    # why: JSON numbers skip the text round trip; str() then float() gives back the same value.
+    if type(v) is float:
+        return v if -1e12 <= v <= 1e12 else None
+    if type(v) is int:
+        return float(v) if -1_000_000_000_000 <= v <= 1_000_000_000_000 else None
     text = scalar_text(v)
     return None if text is None or isinstance(v, bool) else to_float(text, -1e12, 1e12)
 
 
 def _quantity(v: Any) -> int | None:
+    if type(v) is int:
+        return v if 0 <= v <= 1_000_000 else None
     text = scalar_text(v)
     return None if text is None or isinstance(v, bool) else to_int(text, 0, 1_000_000)
 

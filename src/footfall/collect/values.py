@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import math
+import re
 from datetime import UTC, datetime
 from ipaddress import ip_address
 from urllib.parse import unquote
@@ -24,6 +25,12 @@ __all__ = [
 ]
 
 _HEX = frozenset("0123456789abcdef")
+#: A dotted quad in the canonical form `ipaddress` prints (no leading zeros): the common case of
+#: `to_ip`, answered without building an address object.
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])"
+_CANONICAL_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
+#: "2011-04-05 00:11:42", seed 000's cdt example, parsed without strptime when it is well formed.
+_CDT_SECONDS = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})")
 #: Longest numeric literal we try to convert; longer ones are garbage (and int() of a huge
 #: digit string is quadratic / capped by Python's int_max_str_digits).
 _MAX_NUMBER_CHARS = 64
@@ -61,6 +68,9 @@ def to_int(raw: str | None, lo: int | None = None, hi: int | None = None) -> int
     """An integer (a float literal is truncated, as PHP's (int) cast does); None when out of range."""
     if raw is None:
         return None
+    if raw.isascii() and raw.isdigit() and len(raw) <= _MAX_NUMBER_CHARS:
+        v = int(raw)  # plain digits, the common case: nothing to strip, nothing to fall back on
+        return None if (lo is not None and v < lo) or (hi is not None and v > hi) else v
     s = raw.strip()
     if not s or len(s) > _MAX_NUMBER_CHARS:
         return None
@@ -109,6 +119,9 @@ def to_hex16(raw: str | None) -> str:
     """A 16-character hexadecimal visitor id in lowercase (seed 000 `_id`, `cid`), else ''."""
     if raw is None:
         return ""
+    s = raw.lower()
+    if len(s) == 16 and _HEX.issuperset(s):
+        return s  # no surrounding space, so strip() would not change it
     s = raw.strip().lower()
     if len(s) != 16 or not _HEX.issuperset(s):
         return ""
@@ -122,6 +135,8 @@ def to_ip(raw: str | None) -> str:
     s = raw.strip()
     if s.startswith("[") and s.endswith("]"):
         s = s[1:-1]
+    if _CANONICAL_IPV4.fullmatch(s):
+        return s
     try:
         return str(ip_address(s))
     except ValueError:
@@ -136,6 +151,11 @@ def parse_cdt(raw: str | None) -> float | None:
     """
     if raw is None:
         return None
+    if raw.isascii() and raw.isdigit() and len(raw) <= 40:
+        plain = float(raw)  # a plain unix timestamp, the common case (same rules as below)
+        if plain > 1e11:
+            plain /= 1000.0
+        return plain if 0 < plain < 4102444800 else None
     s = raw.strip()
     if not s or len(s) > 40:
         return None
@@ -146,6 +166,13 @@ def parse_cdt(raw: str | None) -> float | None:
             ts /= 1000.0
         return ts if ts is not None and 0 < ts < 4102444800 else None
     s = s.replace("T", " ").removesuffix("Z").removesuffix("+00:00")
+    m = _CDT_SECONDS.fullmatch(s)
+    if m:
+        y, mo, d, hh, mm, ss = map(int, m.groups())
+        try:
+            return datetime(y, mo, d, hh, mm, ss, tzinfo=UTC).timestamp()
+        except ValueError:
+            pass  # out of range: the formats below reject it too
     for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
         try:
             return datetime.strptime(s, fmt).replace(tzinfo=UTC).timestamp()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,6 +10,7 @@ import orjson
 
 #: Protocols a record can come from. The pipeline parses each with its own adapter.
 PROTOCOLS = ("matomo", "ppms", "pirsch")
+_ONLY_STR = frozenset((str,))
 
 
 @dataclass(slots=True)
@@ -54,6 +56,28 @@ class RawRecord:
         """Inverse of `encode`; raises ValueError on a corrupt payload."""
         try:
             v: Any = orjson.loads(payload)
+            if (
+                type(v) is list
+                and len(v) >= 9
+                and type(v[1]) is dict
+                and type(v[8]) is dict
+                and _ONLY_STR.issuperset(map(type, v[1].values()))
+                and _ONLY_STR.issuperset(map(type, v[8].values()))
+            ):
+                # why: `encode` wrote str values and orjson reads back str keys and values, so
+                # the dicts are used as they are (the general path below copies them with str()).
+                return cls(
+                    v[0] if type(v[0]) is str else str(v[0]),
+                    v[1],
+                    float(v[2]),
+                    str(v[3]),
+                    str(v[4]),
+                    str(v[5]),
+                    str(v[6]),
+                    bool(v[7]),
+                    v[8],
+                    seq,
+                )
             return cls(
                 website_id=str(v[0]),
                 params={str(k): str(x) for k, x in v[1].items()},
@@ -68,3 +92,29 @@ class RawRecord:
             )
         except (orjson.JSONDecodeError, IndexError, KeyError, TypeError, AttributeError) as e:
             raise ValueError(f"corrupt spool record: {e}") from e
+
+
+def shared_encoder(
+    received_at: float,
+    ip: str,
+    user_agent: str,
+    accept_language: str,
+    protocol: str,
+    headers: dict[str, str],
+) -> Callable[[str, dict[str, str], bool], bytes]:
+    """`encode` for records that differ only in website id, params and trust (one bulk body).
+
+    `encoder(website_id, params, trusted)` gives the bytes of `RawRecord(website_id, params,
+    received_at, ..., trusted=trusted, headers=headers).encode()`, with the shared tail serialized
+    once: orjson writes a list as its items' JSON joined by commas, so the pieces concatenate.
+    """
+    dumps = orjson.dumps
+    rest = [received_at, ip, user_agent, accept_language, protocol, False, headers]
+    untrusted = b"," + dumps(rest)[1:]
+    rest[5] = True
+    trusted_tail = b"," + dumps(rest)[1:]
+
+    def encode(website_id: str, params: dict[str, str], trusted: bool) -> bytes:
+        return dumps([website_id, params])[:-1] + (trusted_tail if trusted else untrusted)
+
+    return encode
