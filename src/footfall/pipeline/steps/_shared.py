@@ -1,4 +1,11 @@
-"""Helpers shared by the steps: per-app parsed settings, host patterns, URL pieces, data files."""
+"""Helpers shared by the steps: per-app parsed settings, host patterns, URL pieces, data files.
+
+Speed: the steps run on every hit, so what depends only on a few input strings (a URL, an IP, a
+user agent) plus some app settings is memoized in bounded module-level LRU caches. Settings take
+part in those keys as an `Interned` value: equal settings (the directory hands out a new
+AppSettings object every second or so) give the same object, which hashes by identity (cheap) and
+stays alive as long as a cache entry names it, so a changed setting is a different key.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from importlib import resources
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar, cast
 from urllib.parse import unquote_plus
 
 from footfall.model.settings import AppSettings
@@ -16,6 +23,33 @@ T = TypeVar("T")
 
 # any country TLD: "de", "com", "co.uk", "com.br" (what ".*" stands for in our host patterns)
 _TLD = r"(?:[a-z]{2,3}|(?:co|com|org|net|gov|edu|ac|or|ne|gob|go)\.[a-z]{2})"
+
+
+#: entries of each per-URL (or per-referrer) step cache; ~300 bytes an entry with its key string
+URL_CACHE_SIZE: Final = 8192
+#: bound of the `Interned` pool (distinct settings values at once); cleared when full
+_POOL_SIZE: Final = 4096
+_pool: dict[tuple[str, object], Interned[Any]] = {}
+
+
+class Interned(Generic[T]):
+    """An immutable settings value shared by every app with equal settings; hashes by identity."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: T) -> None:
+        self.value = value
+
+
+def interned(kind: str, value: T) -> Interned[T]:
+    """The one Interned holding `value` (hashable) for this `kind` of settings."""
+    key = (kind, value)
+    found = _pool.get(key)
+    if found is None:
+        if len(_pool) >= _POOL_SIZE:
+            _pool.clear()  # live entries keep their objects; equal values just get a new one
+        found = _pool[key] = Interned(value)
+    return cast("Interned[T]", found)
 
 
 class PerApp(Generic[T]):
@@ -90,8 +124,14 @@ def strip_www(host: str) -> str:
 
 def app_hosts(app: AppSettings) -> HostPatterns[bool]:
     """The app's own hosts from `urls` (`*.example.com` also matches subdomains), www-insensitive."""
+    return _hosts_of(tuple(app.urls))
+
+
+@functools.lru_cache(maxsize=1024)
+def _hosts_of(urls: tuple[str, ...]) -> HostPatterns[bool]:
+    # one HostPatterns (and match cache) per distinct `urls`, so equal settings share it
     patterns: list[tuple[str, bool]] = []
-    for url in app.urls:
+    for url in urls:
         host = host_of(url if "//" in url else "//" + url)
         if host.startswith("*."):
             patterns += [(host, True), (host[2:], True)]

@@ -78,10 +78,19 @@ def _interaction(hit: Hit) -> int | None:
 def classify(hit: Hit, app: AppSettings) -> Reason | None:
     """Sets `event_type`; drops unknown goals and `ca=1` requests with nothing to track."""
     kind: int | Reason | None = _PINGS.get(hit.ping) if hit.ping is not None else None
-    if kind is None:
+    # rows 5-13 each need one of these fields; a plain page view sends none (the common case)
+    if kind is None and (
+        hit.ecommerce_kind
+        or hit.goal_ref
+        or hit.download_url
+        or hit.outlink_url
+        or hit.event_category
+        or hit.content_name
+        or hit.search_keyword
+    ):
         kind = _commerce_or_goal(hit, app)
-    if kind is None:
-        kind = _interaction(hit)
+        if kind is None:
+            kind = _interaction(hit)
     if isinstance(kind, Reason):
         return kind
     if kind is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from footfall.model.hit import Hit
 from footfall.model.reasons import Reason
 from footfall.model.settings import AppSettings
 
-from ._shared import HostPatterns, PerApp, app_hosts, host_of, strip_www
+from ._shared import HostPatterns, Interned, PerApp, app_hosts, host_of, interned, strip_www
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -18,13 +19,16 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
-    """An app's exclusion lists, parsed once."""
+    """An app's exclusion lists, parsed once; IPv4 rules also as integers for the fast path."""
 
     addresses: frozenset[Address]
     networks: tuple[Network, ...]
     wildcards: re.Pattern[str] | None
-    agents: tuple[str, ...]
+    agents: Interned[tuple[str, ...]]
     hosts: HostPatterns[bool]
+    any_ip: bool  #: some IP rule is configured
+    v4_addresses: frozenset[int]
+    v4_networks: tuple[tuple[int, int], ...]  #: (network, netmask)
 
 
 def _parse_ip_rule(rule: str) -> Address | Network | str | None:
@@ -67,17 +71,50 @@ def _build(app: AppSettings) -> _Rules:
             addresses.add(parsed)
     agents = tuple(a.strip().lower() for a in app.excluded_user_agents if a.strip())
     regex = re.compile("|".join(wildcards)) if wildcards else None
-    return _Rules(frozenset(addresses), tuple(networks), regex, agents, app_hosts(app))
+    v4_networks = tuple(
+        (int(n.network_address), int(n.netmask))
+        for n in networks
+        if isinstance(n, ipaddress.IPv4Network)
+    )
+    return _Rules(
+        addresses=frozenset(addresses),
+        networks=tuple(networks),
+        wildcards=regex,
+        agents=interned("excluded_user_agents", agents),
+        hosts=app_hosts(app),
+        any_ip=bool(addresses or networks or regex),
+        v4_addresses=frozenset(int(a) for a in addresses if isinstance(a, ipaddress.IPv4Address)),
+        v4_networks=v4_networks,
+    )
 
 
 _rules = PerApp(_build)
 
 
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])"
+#: a dotted quad exactly as `ipaddress` accepts it: ASCII digits, no leading zero, at most 255
+_DOTTED_QUAD = re.compile(r"\.".join([_OCTET] * 4))
+
+
+def _ipv4_int(ip: str) -> int | None:
+    """A dotted quad as `ipaddress.IPv4Address` parses it, as an integer; None for anything else."""
+    m = _DOTTED_QUAD.fullmatch(ip)
+    if m is None:
+        return None
+    a, b, c, d = m.groups()
+    return int(a) << 24 | int(b) << 16 | int(c) << 8 | int(d)
+
+
 def _ip_excluded(ip: str, rules: _Rules) -> bool:
-    if not (rules.addresses or rules.networks or rules.wildcards) or not ip:
+    if not rules.any_ip or not ip:
         return False
     if rules.wildcards is not None and rules.wildcards.fullmatch(ip.lower()):
         return True
+    v4 = _ipv4_int(ip)
+    if v4 is not None:  # the common case, without building an address object
+        if v4 in rules.v4_addresses:
+            return True
+        return any(v4 & mask == net for net, mask in rules.v4_networks)
     try:
         addr = ipaddress.ip_address(ip)
     except ValueError:
@@ -92,11 +129,16 @@ def drop_excluded(hit: Hit, app: AppSettings) -> Reason | None:
     rules = _rules.get(app)
     if _ip_excluded(hit.ip, rules):
         return Reason.EXCLUDED_IP
-    if rules.agents:
-        ua = hit.user_agent.lower()
-        if any(agent in ua for agent in rules.agents):
-            return Reason.EXCLUDED_USER_AGENT
+    if rules.agents.value and _agent_excluded(hit.user_agent, rules.agents):
+        return Reason.EXCLUDED_USER_AGENT
     # why: TS `exclude_unknown_urls` keeps only hits whose url host is one of the app's urls
     if app.exclude_unknown_urls and not rules.hosts.match(strip_www(host_of(hit.url))):
         return Reason.EXCLUDED_UNKNOWN_URL
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _agent_excluded(user_agent: str, agents: Interned[tuple[str, ...]]) -> bool:
+    """Whether one of the lowercased substrings occurs in the user agent (a few dozen UAs recur)."""
+    ua = user_agent.lower()
+    return any(agent in ua for agent in agents.value)

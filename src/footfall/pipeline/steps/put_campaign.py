@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+
 from footfall.model.hit import Hit
 from footfall.model.reasons import Reason
 from footfall.model.settings import AppSettings
 
-from ._shared import PerApp, query_params
+from ._shared import URL_CACHE_SIZE, Interned, PerApp, interned, query_params
 
 CAMPAIGN = 6  # referrer_type (DATA-MODEL §2)
 _FIELDS = ("name", "source", "medium", "keyword", "content", "id")
+_NONE: dict[str, str] = {}  # shared "no campaign" answer; never mutated
+
+Params = tuple[tuple[str, tuple[str, ...]], ...]
 
 
-def _build(app: AppSettings) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _build(app: AppSettings) -> Interned[Params]:
     """Per field, its lowercased parameter names in configured order."""
     lists = (
         app.campaign_name_params,
@@ -22,10 +27,11 @@ def _build(app: AppSettings) -> tuple[tuple[str, tuple[str, ...]], ...]:
         app.campaign_content_params,
         app.campaign_id_params,
     )
-    return tuple(
+    params = tuple(
         (f, tuple(p.strip().lower() for p in names))
         for f, names in zip(_FIELDS, lists, strict=True)
     )
+    return interned("campaign_params", params)
 
 
 _params = PerApp(_build)
@@ -35,10 +41,16 @@ def campaign_values(url: str, app: AppSettings) -> dict[str, str]:
     """Campaign fields found in `url` (empty when none); `gclid` under its own key."""
     if "?" not in url and "#" not in url:
         return {}
+    return dict(_values(url, _params.get(app)))
+
+
+@functools.lru_cache(maxsize=URL_CACHE_SIZE)
+def _values(url: str, config: Interned[Params]) -> dict[str, str]:
+    """campaign_values for a url with a query or fragment; cached, so callers must not mutate it."""
     # why: the last occurrence wins and the fragment beats the query (HC-ch)
     params = query_params(url)
     found: dict[str, str] = {}
-    for field, names in _params.get(app):
+    for field, names in config.value:
         for name in names:
             # why: several configured names present → the one listed last wins (HC-ch, [P])
             if params.get(name):
@@ -50,7 +62,8 @@ def campaign_values(url: str, app: AppSettings) -> dict[str, str]:
 
 def put_campaign(hit: Hit, app: AppSettings) -> Reason | None:
     """Marks the hit as a campaign (type 6) when its raw URL or `_rcn` names one."""
-    found = campaign_values(hit.url, app)
+    url = hit.url
+    found = _values(url, _params.get(app)) if ("?" in url or "#" in url) else _NONE
     if found.get("name") or found.get("gclid"):
         hit.has_campaign = True
     elif hit.campaign_name_param.strip():
