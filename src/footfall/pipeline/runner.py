@@ -9,9 +9,11 @@ spool seq) and never loses an acknowledged one.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from footfall import telemetry
@@ -41,6 +43,15 @@ telemetry.describe("footfall_pipeline_last_flush_seconds", "Duration of the last
 telemetry.describe(
     "footfall_spool_lag_records", "Acknowledged records not yet committed to the store."
 )
+
+
+@dataclass(slots=True)
+class Batch:
+    """What one store transaction writes: event rows, session rows, and the spool position."""
+
+    events: list[dict[str, Any]]
+    sessions: list[dict[str, Any]]
+    position: int
 
 
 class SpoolReader(Protocol):
@@ -78,10 +89,16 @@ class Pipeline:
         self.session_staleness = session_staleness
         self.sessionizer = Sessionizer(history=store.visitor_history)
         self.position = store.checkpoint()
-        self.committed = self.position
+        self.committed = self.position  # written to the store
+        self.handed = self.position  # handed to the writer (committed once written)
         self._events: list[dict[str, Any]] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # why: DuckDB inserts run outside the GIL; a writer thread lets the next batch be parsed
+        # and sessionized while the previous one is written. FIFO keeps versions in order; the
+        # bound (2 batches) is the back-pressure that keeps memory flat.
+        self._writes: queue.Queue[Batch | None] = queue.Queue(maxsize=2)
+        self._writer: threading.Thread | None = None
         self._last_flush = time.monotonic()
         self._last_expire = 0.0
         self.error: BaseException | None = None
@@ -91,6 +108,10 @@ class Pipeline:
     def start(self) -> None:
         """Restore open sessions and start the worker thread."""
         self.restore()
+        self._writer = threading.Thread(
+            target=self._write_loop, name="footfall-writer", daemon=True
+        )
+        self._writer.start()
         self._thread = threading.Thread(target=self._run, name="footfall-pipeline", daemon=True)
         self._thread.start()
 
@@ -126,7 +147,12 @@ class Pipeline:
                 if self._due() or (stopping and not records):
                     self.flush(final=stopping and not records)
                 if stopping and not records:
+                    self._hand(None)
+                    if self._writer is not None:
+                        self._writer.join()
                     return
+                if self.error is not None:
+                    raise RuntimeError("the store writer stopped") from self.error
                 if not records:
                     wait = max(0.0, self.flush_interval - (time.monotonic() - self._last_flush))
                     self.spool.wait(self.position, min(wait, 0.05) if self._events else 0.2)
@@ -138,7 +164,7 @@ class Pipeline:
     def _due(self) -> bool:
         if len(self._events) >= self.flush_max_rows:
             return True
-        pending = self._events or self.position != self.committed or self.sessionizer.has_dirty()
+        pending = self._events or self.position != self.handed or self.sessionizer.has_dirty()
         return bool(pending) and time.monotonic() - self._last_flush >= self.flush_interval
 
     def process(self, records: Sequence[tuple[int, bytes]]) -> None:
@@ -192,11 +218,12 @@ class Pipeline:
         return hit, app
 
     def flush(self, final: bool = False) -> None:
-        """Write pending rows, changed sessions and the checkpoint in one transaction.
+        """Hand pending rows, changed sessions and the position to the writer (one transaction).
 
         A session row is rewritten at most every `session_staleness` seconds while it is active
         (so session columns are at most flush interval + staleness behind, within the 1-second
-        contract); `final` writes every changed session.
+        contract); `final` writes every changed session. Without a writer thread (tests,
+        benchmarks driving `process` directly) the batch is written before this returns.
         """
         now = time.time()
         if now - self._last_expire >= 1.0:
@@ -206,22 +233,49 @@ class Pipeline:
         else:
             closed = []
         sessions = closed + self.sessionizer.drain_dirty(0.0 if final else self.session_staleness)
-        if not self._events and not sessions and self.position == self.committed:
-            self._last_flush = time.monotonic()
+        self._last_flush = time.monotonic()
+        if not self._events and not sessions and self.position == self.handed:
             return
+        batch = Batch(self._events, sessions, self.position)
+        self._events = []
+        self.handed = self.position
+        if self._writer is None:
+            self._write(batch)
+        else:
+            self._hand(batch)
+
+    def _hand(self, batch: Batch | None) -> None:
+        """Queue a batch for the writer thread, waiting while two are already queued."""
+        while True:
+            if self.error is not None:
+                raise RuntimeError("the store writer stopped") from self.error
+            try:
+                self._writes.put(batch, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def _write_loop(self) -> None:
+        try:
+            while (batch := self._writes.get()) is not None:
+                self._write(batch)
+        except BaseException as e:  # a write that fails stops ingestion; healthz says so
+            self.error = e
+            log.exception("pipeline writer stopped")
+
+    def _write(self, batch: Batch) -> None:
+        """Write one batch in one store transaction and account it."""
         started = time.perf_counter()
-        self.store.write(self._events, sessions, self.position)
+        self.store.write(batch.events, batch.sessions, batch.position)
         took = time.perf_counter() - started
-        telemetry.inc("footfall_pipeline_rows_total", len(self._events), table="events")
-        telemetry.inc("footfall_pipeline_rows_total", len(sessions), table="sessions")
+        telemetry.inc("footfall_pipeline_rows_total", len(batch.events), table="events")
+        telemetry.inc("footfall_pipeline_rows_total", len(batch.sessions), table="sessions")
         telemetry.inc("footfall_pipeline_flush_seconds_total", took)
         telemetry.inc("footfall_pipeline_flushes_total")
         telemetry.set_gauge("footfall_pipeline_last_flush_seconds", took)
-        self.committed = self.position
-        self._events = []
-        self._last_flush = time.monotonic()
-        self.spool.release(self.committed)
-        telemetry.set_gauge("footfall_spool_lag_records", self.spool.last_seq - self.committed)
+        self.committed = batch.position
+        self.spool.release(batch.position)
+        telemetry.set_gauge("footfall_spool_lag_records", self.spool.last_seq - batch.position)
 
     def wait_until_committed(self, seq: int, timeout: float = 10.0) -> bool:
         """Block until every record up to `seq` is committed (tests, shutdown)."""
