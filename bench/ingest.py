@@ -135,9 +135,12 @@ def bench_pipeline(n: int) -> dict[str, Any]:
             steps,
             flush_max_rows=50_000,
         )
-        # warm the user-agent cache the way a running server has it warm
+        # warm the user-agent cache and tune the GC the way a running server has them
         pipe.process(spool.read(0, 2000))
         pipe.flush()
+        from footfall.app import tune_gc
+
+        tune_gc()
         started = time.perf_counter()
         while pipe.position < spool.last_seq:
             pipe.process(spool.read(pipe.position, 5000))
