@@ -1,4 +1,4 @@
-"""Fixtures: a migrated metadata store in a real SQLite file."""
+"""Shared fixtures: a migrated metadata store in a real SQLite file."""
 
 from __future__ import annotations
 
