@@ -150,3 +150,15 @@ def test_arbitrary_input_never_stops_the_pipeline(
         store.close()
         spool.close()
     assert telemetry.value("footfall_pipeline_dropped_total", reason="corrupt_record") >= 1
+
+
+def test_step_times_are_published_per_step(tmp_path: Path) -> None:
+    spool, store, pipe = _pipeline(tmp_path)
+    before = telemetry.value("footfall_pipeline_step_seconds_total", step="put_device")
+    spool.append([_record({"url": f"https://shop.example.com/{i}"}) for i in range(64 * 32)])
+    _drain(pipe, spool)
+    snapshot = telemetry.snapshot()["footfall_pipeline_step_seconds_total"]
+    assert {"step=put_device", "step=put_geo", "step=anonymize"} <= set(snapshot)
+    assert telemetry.value("footfall_pipeline_step_seconds_total", step="put_device") > before
+    store.close()
+    spool.close()

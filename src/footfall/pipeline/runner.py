@@ -24,11 +24,16 @@ from footfall.model.reasons import Reason
 from footfall.model.record import RawRecord
 from footfall.model.settings import AppSettings
 from footfall.pipeline.sessions.sessionizer import Sessionizer
+from footfall.pipeline.steps.timing import StepTimer
 from footfall.store.base import EventStore
 
 log = logging.getLogger("footfall.pipeline")
 
 Step = Callable[[Hit, AppSettings], Reason | None]
+
+#: one hit in TIMING_SAMPLE runs through the step timer (timing every hit costs ~30% of the
+#: steps' time; a 1-in-32 sample estimates the per-step totals for ~1%)
+TIMING_SAMPLE = 32
 
 #: how far back (processing time) open sessions are restored on start: the longest timeout we
 #: allow (session_max_duration_seconds is 12 h, but an idle session closes after its timeout)
@@ -83,6 +88,7 @@ class Pipeline:
         self.store = store
         self.directory = directory
         self.steps = list(steps)
+        self._timer = StepTimer(self.steps, publish_every=64, scale=TIMING_SAMPLE)
         self.flush_interval = flush_interval
         self.flush_max_rows = flush_max_rows
         self.read_batch = read_batch
@@ -208,10 +214,15 @@ class Pipeline:
         if app is None:
             return Reason.UNKNOWN_APP
         try:
-            for step in self.steps:
-                reason = step(hit, app)
+            if seq % TIMING_SAMPLE == 0:
+                reason = self._timer.run(hit, app)
                 if reason is not None:
                     return reason
+            else:
+                for step in self.steps:
+                    reason = step(hit, app)
+                    if reason is not None:
+                        return reason
         except Exception:  # bad input must never stop the pipeline: count it and go on
             log.exception("hit failed in the pipeline steps", extra={"seq": seq})
             return Reason.INVALID

@@ -27,9 +27,11 @@ class StepTimer:
         self,
         steps: Sequence[Callable[[Hit, AppSettings], Reason | None]],
         publish_every: int = 1000,
+        scale: float = 1.0,
     ) -> None:
         self.steps = [(step_name(s), s) for s in steps]
         self.publish_every = publish_every
+        self.scale = scale  # a sampling caller times 1 hit in N and publishes N times the time
         self._seconds = {name: 0.0 for name, _ in self.steps}
         self._hits = 0
 
@@ -54,6 +56,6 @@ class StepTimer:
         """Adds the accumulated times to telemetry and starts over."""
         for name, total in self._seconds.items():
             if total:
-                telemetry.inc(METRIC, total, step=name)
+                telemetry.inc(METRIC, total * self.scale, step=name)
             self._seconds[name] = 0.0
         self._hits = 0
