@@ -250,12 +250,21 @@ def page_meta_sites(
 
 
 def page_meta_site_apps(
-    meta: MetaStore, meta_site_id: str, page: Page, *, excluded: bool = False
+    meta: MetaStore,
+    meta_site_id: str,
+    page: Page,
+    *,
+    excluded: bool = False,
+    only: Sequence[str] | None = None,
 ) -> tuple[int, list[App]]:
-    """A page of the apps in (or, with `excluded`, not in) a meta site."""
+    """A page of the apps in (or, with `excluded`, not in) a meta site, optionally only those ids."""
     site = get_meta_site(meta, meta_site_id)
     members = sa.select(meta_site_apps.c.app_id).where(meta_site_apps.c.meta_site_id == site.id)
-    inside = apps.c.id.not_in(members) if excluded else apps.c.id.in_(members)
+    inside: sa.ColumnElement[bool] = (
+        apps.c.id.not_in(members) if excluded else apps.c.id.in_(members)
+    )
+    if only is not None:
+        inside = sa.and_(inside, apps.c.id.in_(list(only)))
     cnil = apps.c.attributes["cnil"].as_boolean()
     with meta.connect() as conn:
         total, rows = fetch_page(

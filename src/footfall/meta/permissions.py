@@ -26,11 +26,14 @@ from footfall.meta.schema import (
 from footfall.meta.store import MetaStore, utcnow
 
 __all__ = [
+    "ACTIONS",
     "APP_LEVELS",
     "META_SITE_LEVELS",
     "RANK",
+    "actions_for",
     "effective_level",
     "entity_kind",
+    "grants_on",
     "levels_of_user",
     "set_group_permission",
     "set_user_permission",
@@ -88,10 +91,10 @@ def effective_level(meta: MetaStore, user_id: str, entity_id: str) -> str:
     return levels_of_user(meta, user_id).get(entity_id, "no-access")
 
 
-def _check_level(level: Any, kind: str) -> str:
+def _check_level(level: Any, kind: str, field: str) -> str:
     allowed = APP_LEVELS if kind == "app" else META_SITE_LEVELS
     if level not in allowed:
-        raise ValidationError("permission", "must be one of " + ", ".join(allowed))
+        raise ValidationError(field, "must be one of " + ", ".join(allowed))
     return str(level)
 
 
@@ -103,12 +106,17 @@ def _entity(conn: Connection, entity_id: str) -> str:
 
 
 def set_user_permission(
-    meta: MetaStore, user_id: str, entity_id: str, level: Any, actor: Actor | None = None
+    meta: MetaStore,
+    user_id: str,
+    entity_id: str,
+    level: Any,
+    actor: Actor | None = None,
+    field: str = "permission",
 ) -> None:
     """Grant a user `level` on an app or a meta site; "no-access" removes the grant."""
     with meta.begin() as conn:
         kind = _entity(conn, entity_id)
-        level = _check_level(level, kind)
+        level = _check_level(level, kind, field)
         if conn.execute(sa.select(users.c.id).where(users.c.id == user_id)).first() is None:
             raise NotFound(
                 f"User with id: {user_id} does not exist", "users.error.user-does-not-exist"
@@ -130,12 +138,17 @@ def set_user_permission(
 
 
 def set_group_permission(
-    meta: MetaStore, group_id: str, entity_id: str, level: Any, actor: Actor | None = None
+    meta: MetaStore,
+    group_id: str,
+    entity_id: str,
+    level: Any,
+    actor: Actor | None = None,
+    field: str = "permission",
 ) -> None:
     """Grant a user group `level` on an app or a meta site; "no-access" removes the grant."""
     with meta.begin() as conn:
         kind = _entity(conn, entity_id)
-        level = _check_level(level, kind)
+        level = _check_level(level, kind, field)
         if (
             conn.execute(sa.select(user_groups.c.id).where(user_groups.c.id == group_id)).first()
             is None
@@ -155,3 +168,39 @@ def set_group_permission(
         payload = {"user_group_id": group_id, "permission": level}
         kind_name = kind.replace("-", "_")
         record(conn, f"permission.user_group.changed.{kind_name}", entity_id, payload, actor)
+
+
+# What each level lets a user do on an entity (access control API, api-notes §8.1).
+ACTIONS = {
+    "no-access": (),
+    "view": ("view",),
+    "edit": ("view", "edit"),
+    "edit-publish": ("view", "edit", "publish"),
+    "manage": ("view", "edit", "publish", "delete", "manage"),
+}
+
+
+def actions_for(level: str) -> tuple[str, ...]:
+    """The actions a level allows."""
+    return ACTIONS.get(level, ())
+
+
+def grants_on(meta: MetaStore, entity_id: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The direct grants on an entity: {user id: level} and {group id: level}."""
+    with meta.connect() as conn:
+        kind = entity_kind(conn, entity_id)
+        if kind is None:
+            raise NotFound(f'Entity with id "{entity_id}" does not exist')
+        if kind == "app":
+            table, column = permissions, permissions.c.app_id
+        else:
+            table, column = meta_site_permissions, meta_site_permissions.c.meta_site_id
+        users_rows = conn.execute(
+            sa.select(table.c.user_id, table.c.level).where(column == entity_id)
+        )
+        group_rows = conn.execute(
+            sa.select(group_permissions.c.group_id, group_permissions.c.level).where(
+                group_permissions.c.entity_id == entity_id
+            )
+        )
+        return {str(u): str(lv) for u, lv in users_rows}, {str(g): str(lv) for g, lv in group_rows}

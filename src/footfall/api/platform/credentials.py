@@ -63,7 +63,7 @@ def _e(method: str, path: str, handler: Any, summary: str, **kw: Any) -> Endpoin
 
 
 ENDPOINTS = [
-    _e("GET", "", list_credentials, "List the caller's API credentials"),
+    _e("GET", "", list_credentials, "The caller's API credentials"),
     _e("POST", "", create_credential, "Create an API credential", body_type=TYPE, status=201),
     _e("DELETE", "/{client_id}", revoke_credential, "Revoke an API credential", status=204),
 ]
