@@ -129,8 +129,12 @@ def set_user_permission(
         if level != "no-access":
             conn.execute(
                 table.insert().values(
-                    {"user_id": user_id, column.name: entity_id, "level": level},
-                    created_at=utcnow(),
+                    {
+                        "user_id": user_id,
+                        column.name: entity_id,
+                        "level": level,
+                        "created_at": utcnow(),
+                    }
                 )
             )
         payload = {"user_id": user_id, "permission": level}
