@@ -11,9 +11,11 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from argon2 import PasswordHasher
 from starlette.applications import Starlette
 
 from footfall.api.platform import Context, make_platform_routes
+from footfall.auth import secrets
 from footfall.auth.access import SCOPE_KEY, Authorizer
 from footfall.auth.oauth import make_auth_routes
 from footfall.auth.tokens import KeyRing
@@ -84,6 +86,16 @@ class Api:
             sent["Content-Type"] = JSONAPI
         sent.update(headers or {})
         return self.http.request(method, path, content=content, headers=sent, params=params or None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_argon2() -> Iterator[None]:
+    """Real argon2id hashes, at a low cost: these tests hash dozens of secrets, and the default
+    profile (64 MiB, t=3) costs up to half a second each on a shared 2-core machine."""
+    saved = secrets._hasher
+    secrets._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    secrets._hasher = saved
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import Api, doc
-
 from footfall.meta import services
 from footfall.meta.directory import MetaDirectory
 from footfall.meta.permissions import set_user_permission

@@ -6,7 +6,6 @@ import csv
 import io
 
 from conftest import Api, doc
-
 from footfall.meta import services
 from footfall.meta.permissions import set_user_permission
 from footfall.meta.store import MetaStore

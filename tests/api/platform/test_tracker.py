@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import Api, doc
-
 from footfall.meta import services
 from footfall.meta.attributes import TRACKER_ATTRIBUTES
 from footfall.meta.store import MetaStore
