@@ -162,7 +162,9 @@ def create_user(
     with meta.begin() as conn:
         if conn.execute(sa.select(users.c.id).where(users.c.email == email)).first():
             raise Conflict(
-                f"User with email: '{email}' already exists.", "users.error.user-already-exists"
+                f"User with email: '{email}' already exists.",
+                "users.error.user-already-exists",
+                field="email",
             )
         conn.execute(
             users.insert().values(
@@ -269,7 +271,11 @@ def change_password(
             sa.select(users.c.password_hash).where(users.c.id == user_id)
         ).scalar_one_or_none()
     if stored is None or not verify_secret(stored, current):
-        raise Refused("Invalid current password", "users.error.invalid-current-password")
+        raise Refused(
+            "Invalid current password",
+            "users.error.invalid-current-password",
+            field="currentPassword",
+        )
     with meta.begin() as conn:
         conn.execute(
             users.update()
@@ -300,7 +306,7 @@ def update_user(
     user = get_user(meta, user_id)
     with meta.begin() as conn:
         if user.role == "OWNER" and values.get("role") == "USER" and _owners(conn) <= 1:
-            raise Refused("Cannot change role of last owner")
+            raise Refused("Cannot change role of last owner", field="role")
         conn.execute(
             users.update().where(users.c.id == user.id).values(**values, updated_at=utcnow())
         )

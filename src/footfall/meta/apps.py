@@ -181,7 +181,7 @@ def create_app(
     now = utcnow()
     with meta.begin() as conn:
         if conn.execute(sa.select(apps.c.id).where(apps.c.id == values["id"])).first():
-            raise Conflict(f'App with id: "{values["id"]}" already exists')
+            raise Conflict(f'App with id: "{values["id"]}" already exists', field="id")
         alias = _next_alias(conn)
         conn.execute(apps.insert().values(**values, alias=alias, created_at=now, updated_at=now))
         if shared:

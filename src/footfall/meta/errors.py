@@ -12,9 +12,10 @@ class MetaError(Exception):
 
     code = "error.default"
 
-    def __init__(self, message: str, code: str | None = None) -> None:
+    def __init__(self, message: str, code: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field  # the attribute at fault, when there is one
         if code is not None:
             self.code = code
 
@@ -23,8 +24,8 @@ class ValidationError(MetaError):
     """An input value is invalid; `field` names the attribute (API pointer, CLI option)."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
+        super().__init__(f"{field}: {message}", field=field)
+        self.field: str = field
         self.message = message
 
 

@@ -107,7 +107,7 @@ def _unique_name(conn: Connection, name: str, own_id: str | None = None) -> None
     query = sa.select(meta_sites.c.id).where(meta_sites.c.name == name)
     found = conn.execute(query).scalar_one_or_none()
     if found is not None and found != own_id:
-        raise Conflict(f'Meta site with name "{name}" already exists')
+        raise Conflict(f'Meta site with name "{name}" already exists', field="name")
 
 
 def create_meta_site(
@@ -135,7 +135,7 @@ def create_meta_site(
     with meta.begin() as conn:
         _unique_name(conn, values["name"])
         if conn.execute(sa.select(meta_sites.c.id).where(meta_sites.c.id == new_id)).first():
-            raise Conflict(f'Meta site with id "{new_id}" already exists')
+            raise Conflict(f'Meta site with id "{new_id}" already exists', field="id")
         conn.execute(
             meta_sites.insert().values(id=new_id, created_at=now, updated_at=now, **values)
         )

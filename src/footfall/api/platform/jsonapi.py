@@ -343,7 +343,10 @@ def _handle(call: Call) -> Response:
     except NotFound as e:
         return _errors(404, {"status": "404", "code": e.code, "title": e.message})
     except (Conflict, Refused) as e:
-        return _errors(400, {"status": "400", "code": e.code, "title": e.message})
+        error: dict[str, Any] = {"status": "400", "code": e.code, "title": e.message}
+        if e.field:
+            error["source"] = {"pointer": endpoint.pointer_prefix + e.field}
+        return _errors(400, error)
 
 
 def _asgi(ctx: Context, endpoint: Endpoint) -> Callable[[Request], Any]:
