@@ -34,6 +34,7 @@ __all__ = [
     "effective_level",
     "entity_kind",
     "grants_on",
+    "group_levels",
     "levels_of_user",
     "set_group_permission",
     "set_user_permission",
@@ -70,6 +71,16 @@ def _direct(conn: Connection, user_id: str) -> dict[str, str]:
         )
     ).all()
     return {str(e): str(lv) for e, lv in [*own, *sites]}
+
+
+def group_levels(conn: Connection, group_id: str) -> dict[str, str]:
+    """The entities a group holds a level on, with that level."""
+    rows = conn.execute(
+        sa.select(group_permissions.c.entity_id, group_permissions.c.level).where(
+            group_permissions.c.group_id == group_id
+        )
+    )
+    return {str(e): str(lv) for e, lv in rows}
 
 
 def levels_of_user(meta: MetaStore, user_id: str) -> dict[str, str]:

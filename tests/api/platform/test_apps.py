@@ -198,3 +198,29 @@ def test_list_shape_sort_paging_and_permission_filter(
     assert publish["meta"] == {"total": 1}
     r = api.call("GET", "/api/apps/v2", user, permission="own")
     assert r.status_code == 400 and r.json()["errors"][0]["source"] == {"parameter": "permission"}
+
+
+def test_permission_listings(api: Api, owner: services.User, meta: MetaStore, app_id: str) -> None:
+    from footfall.meta.groups import create_group
+    from footfall.meta.permissions import set_group_permission
+
+    user = services.create_user(meta, "u@example.com").user
+    set_user_permission(meta, user.id, app_id, "edit")
+    rows = api.call("GET", f"/api/apps/v2/{app_id}/permissions", owner).json()
+    by_name = {r["attributes"]["displayName"]: r["attributes"]["access"] for r in rows["data"]}
+    assert by_name == {
+        "u@example.com": ["view", "edit"],
+        owner.email: ["view", "edit", "publish", "delete", "manage"],
+    }
+    assert rows["data"][0]["type"] == "ppms/app_permissions_for_user"
+    group = create_group(meta, {"name": "G"})
+    set_group_permission(meta, group.id, app_id, "view")
+    other = services.create_app(meta, name="Other", urls=["o.example"]).id
+    listed = api.call("GET", f"/api/apps/v2/user-group/{group.id}/permissions", owner).json()
+    access = {r["id"]: r["attributes"] for r in listed["data"]}
+    assert access == {
+        app_id: {"app_name": "Shop", "access": "view"},
+        other: {"app_name": "Other", "access": "no-access"},
+    }
+    seen_by_user = api.call("GET", f"/api/apps/v2/user-group/{group.id}/permissions", user).json()
+    assert [r["id"] for r in seen_by_user["data"]] == [app_id]

@@ -236,6 +236,8 @@ CASES = [
         "PATCH", "/api/apps/v2/{app}", "manage", 204, body=lambda: doc(A, {"delay": 100}, "{app}")
     ),
     Case("DELETE", "/api/apps/v2/{target}", "manage", 204, setup=_app),
+    Case("GET", "/api/apps/v2/{app}/permissions", "manage", 200),
+    Case("GET", "/api/apps/v2/user-group/{group}/permissions", "any", 200),
     Case("GET", "/api/tracker/v2/settings/app/global", "any", 200, "error"),
     Case(
         "PATCH",

@@ -22,6 +22,7 @@ from footfall.api.platform.jsonapi import (
     timestamp,
     uuid_value,
 )
+from footfall.meta import accounts, groups, permissions
 from footfall.meta import apps as app_service
 from footfall.meta.apps import App
 from footfall.meta.attributes import APP_ATTRIBUTES, APP_TO_TRACKER
@@ -153,6 +154,50 @@ def delete_app(call: Call) -> Response:
     return no_content()
 
 
+def user_permissions(call: Call) -> Response:
+    """Deprecated in Piwik PRO, kept for its clients: who holds what on the app (needs manage)."""
+    app_id = _app_id(call)
+    call.require([app_id], "manage")
+    app_service.get_app(call.ctx.meta, app_id)
+    page = call.page(("email",), "email", max_limit=10000)
+    offset, limit = page.offset, page.limit if "limit" in call.query else 10000
+    by_user, _ = permissions.grants_on(call.ctx.meta, app_id)
+    users = [u for u in accounts.list_users(call.ctx.meta) if u.id in by_user or u.role == "OWNER"]
+    data = [
+        resource(
+            "ppms/app_permissions_for_user",
+            u.id,
+            {
+                "displayName": u.email,
+                "access": list(
+                    permissions.actions_for("manage" if u.role == "OWNER" else by_user[u.id])
+                ),
+            },
+        )
+        for u in users[offset : offset + limit]
+    ]
+    return document(data, {"total": len(users)})
+
+
+def group_permissions(call: Call) -> Response:
+    """Each app the caller can see, with the level the user group holds on it."""
+    group_id = uuid_value(call.path["group_id"], parameter="user_group_id")
+    groups.get_group(call.ctx.meta, group_id)
+    page = call.page(("name",), "name")
+    total, apps = app_service.page_apps(call.ctx.meta, page, _visible(call, "view"))
+    with call.ctx.meta.connect() as conn:
+        held = permissions.group_levels(conn, group_id)
+    data = [
+        resource(
+            "ppms/app_permissions_for_user_group",
+            a.id,
+            {"app_name": a.name, "access": held.get(a.id, "no-access")},
+        )
+        for a in apps
+    ]
+    return document(data, {"total": total})
+
+
 def _e(method: str, path: str, handler: Any, summary: str, **kw: Any) -> Endpoint:
     return Endpoint(method, BASE + path, handler, summary, tag="Apps", pointer_prefix="/", **kw)
 
@@ -163,4 +208,16 @@ ENDPOINTS = [
     _e("GET", "/{app_id}", get_app, "Get an app"),
     _e("PATCH", "/{app_id}", patch_app, "Change an app", body_type=TYPE, status=204),
     _e("DELETE", "/{app_id}", delete_app, "Delete an app", status=204),
+    _e(
+        "GET",
+        "/{app_id}/permissions",
+        user_permissions,
+        "Users' permissions on an app (deprecated)",
+    ),
+    _e(
+        "GET",
+        "/user-group/{group_id}/permissions",
+        group_permissions,
+        "List a user group's permissions on apps",
+    ),
 ]
