@@ -76,6 +76,8 @@ class Runtime:
 
 def build(settings: Settings) -> Runtime:
     """Open the stores and wire collector, pipeline and APIs (does not start the pipeline)."""
+    from footfall.api.platform import Context, make_platform_routes
+    from footfall.auth.access import SCOPE_KEY, Authorizer
     from footfall.auth.checker import MetaTokenChecker
     from footfall.auth.oauth import make_auth_routes
     from footfall.auth.tokens import KeyRing
@@ -89,6 +91,7 @@ def build(settings: Settings) -> Runtime:
     meta.migrate()
     keys = KeyRing(settings.data_path / "keys")
     directory = MetaDirectory(meta)
+    authorizer = Authorizer(meta, keys)
     # the spool first: its directory lock tells a second server on the same data dir to go away
     try:
         spool = Spool(
@@ -155,6 +158,7 @@ def build(settings: Settings) -> Runtime:
             Route("/healthz", healthz),
             Route("/metrics", metrics),
             *make_auth_routes(meta, keys),
+            *make_platform_routes(Context(meta, authorizer, on_change=directory.invalidate)),
         ],
         lifespan=lifespan,
     )
@@ -166,6 +170,7 @@ def build(settings: Settings) -> Runtime:
         if scope["type"] == "http" and scope["path"] in TRACKING_PATHS:
             await collector(scope, receive, send)
         else:
+            scope[SCOPE_KEY] = authorizer  # what `footfall.auth.access.require` reads
             await api(scope, receive, send)
 
     runtime.app = dispatch

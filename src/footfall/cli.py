@@ -199,6 +199,65 @@ def cmd_credentials_revoke(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_credentials_list(args: argparse.Namespace, settings: Settings) -> int:
+    """List API credentials (never their secrets), optionally of one user."""
+    from footfall.meta import services
+
+    meta = _open_meta(settings)
+    try:
+        users = {u.id: u.email for u in services.list_users(meta)}
+        user_id = None
+        if args.user:
+            found = services.find_user(meta, args.user)
+            if found is None:
+                raise CliError(f"no user with email {args.user!r}")
+            user_id = found.id
+        credentials = services.list_credentials(meta, user_id)
+    finally:
+        meta.close()
+    rows = [
+        {
+            "client_id": c.client_id,
+            "name": c.name,
+            "user": users.get(c.user_id, c.user_id),
+            "created_at": c.created_at.isoformat(),
+            "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
+        }
+        for c in credentials
+    ]
+    if args.json:
+        _emit(rows)
+        return 0
+    for row in rows:
+        state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
+        print(f"{row['client_id']}  {row['name']!r}  {row['user']}  {state}")
+    if not rows:
+        print("(no credentials: footfall credentials create --name NAME)")
+    return 0
+
+
+def cmd_permissions_set(args: argparse.Namespace, settings: Settings) -> int:
+    """Grant a user a level on an app (or a meta site); `no-access` removes it."""
+    from footfall.meta import services
+    from footfall.meta.permissions import set_user_permission
+
+    meta = _open_meta(settings)
+    try:
+        user = services.find_user(meta, args.user)
+        if user is None:
+            raise CliError(f"no user with email {args.user!r}")
+        app = services.find_app(meta, args.app)
+        entity_id = app.id if app is not None else args.app
+        set_user_permission(meta, user.id, entity_id, args.level)
+    finally:
+        meta.close()
+    if args.json:
+        _emit({"user": user.email, "entity_id": entity_id, "permission": args.level})
+    else:
+        print(f"{user.email}: {args.level} on {entity_id}")
+    return 0
+
+
 def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
     """Make a new JWT signing key; tokens signed with older keys stay valid until they expire."""
     from footfall.auth.tokens import KeyRing
@@ -376,8 +435,23 @@ def _add_admin_commands(subs: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--user", metavar="EMAIL", help="user it acts for (default: the owner)")
     p.add_argument("--name", required=True, help="credential name (the token audience)")
     _json_flag(p)
+    p = _command(creds_subs, "list", cmd_credentials_list, "list API credentials", common)
+    p.add_argument("--user", metavar="EMAIL", help="only this user's credentials")
+    _json_flag(p)
     p = _command(creds_subs, "revoke", cmd_credentials_revoke, "revoke an API credential", common)
     p.add_argument("client_id", help="client id to revoke")
+    perms = _command(subs, "permissions", _needs_sub, "manage permissions on apps", common)
+    perms_subs = perms.add_subparsers(title="commands", metavar="COMMAND")
+    p = _command(perms_subs, "set", cmd_permissions_set, "grant a user a level on an app", common)
+    p.add_argument("--user", metavar="EMAIL", required=True, help="the user's email")
+    p.add_argument("--app", metavar="ID", required=True, help="app UUID or alias, or meta site id")
+    p.add_argument(
+        "--level",
+        required=True,
+        choices=("no-access", "view", "edit", "edit-publish", "manage"),
+        help="permission level",
+    )
+    _json_flag(p)
     keys = _command(subs, "keys", _needs_sub, "manage JWT signing keys", common)
     keys_subs = keys.add_subparsers(title="commands", metavar="COMMAND")
     _command(keys_subs, "rotate", cmd_keys_rotate, "make a new signing key", common)

@@ -106,4 +106,8 @@ def test_audit_log_records_changes(meta: MetaStore) -> None:
     )
     entry = services.list_audit_entries(meta, type_="app.added")[0]
     assert (entry.subject_id, entry.author_email, entry.ip) == (app.id, "a@b.c", "10.0.0.1")
-    assert entry.payload == {"name": "Shop"}
+    assert entry.payload == {"name": "Shop", "urls": ["shop.example"]}
+    services.update_app(meta, app.id, {"urls": ["shop.example", "b.example"], "name": "Shop"})
+    changed = services.list_audit_entries(meta, type_="app.changed.urls")[0]
+    assert changed.payload == {"old": ["shop.example"], "new": ["shop.example", "b.example"]}
+    assert services.list_audit_entries(meta, type_="app.changed.name") == []  # unchanged value

@@ -21,6 +21,13 @@ TABLES = {
     "goals",
     "permissions",
     "audit_log",
+    "meta_sites",
+    "meta_site_apps",
+    "user_groups",
+    "user_group_members",
+    "meta_site_permissions",
+    "group_permissions",
+    "module_access",
     "alembic_version",
 }
 
@@ -30,13 +37,13 @@ def test_migrate_creates_every_table(tmp_path: Path) -> None:
         assert store.revision() is None
         store.migrate()
         assert set(sa.inspect(store.engine).get_table_names()) == TABLES
-        assert store.revision() == "0001"
+        assert store.revision() == "0002"
 
 
 def test_migrate_twice_is_idempotent(meta: MetaStore) -> None:
     meta.migrate()
     meta.migrate()
-    assert meta.revision() == "0001"
+    assert meta.revision() == "0002"
 
 
 def test_migrations_match_schema_module(meta: MetaStore) -> None:
@@ -55,3 +62,30 @@ def test_sqlite_pragmas(meta: MetaStore) -> None:
     with meta.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_r0002_upgrades_a_0001_database_and_downgrades(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    with MetaStore(f"sqlite:///{tmp_path / 'meta.sqlite'}") as store:
+        config = Config()
+        config.set_main_option("script_location", "footfall.meta:migrations")
+        with store.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0001")
+        assert "meta_sites" not in sa.inspect(store.engine).get_table_names()
+        store.migrate()
+        assert store.revision() == "0002"
+        with store.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0001")
+        assert set(sa.inspect(store.engine).get_table_names()) == TABLES - {
+            "meta_sites",
+            "meta_site_apps",
+            "user_groups",
+            "user_group_members",
+            "meta_site_permissions",
+            "group_permissions",
+            "module_access",
+        }

@@ -8,6 +8,7 @@ import time
 from footfall.auth.tokens import KeyRing
 from footfall.meta import services
 from footfall.meta.accounts import User
+from footfall.meta.permissions import effective_level
 from footfall.meta.store import MetaStore
 
 __all__ = ["MetaTokenChecker"]
@@ -67,4 +68,4 @@ class MetaTokenChecker:
     def _allowed(self, user: User, app_id: str) -> bool:
         if user.role == "OWNER":
             return True
-        return services.permission_level(self._meta, user.id, app_id) in _WRITE_LEVELS
+        return effective_level(self._meta, user.id, app_id) in _WRITE_LEVELS

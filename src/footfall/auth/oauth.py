@@ -130,7 +130,12 @@ def make_auth_routes(
             by_ip.fail(ip)
             by_client.fail(client_id)
             return _error(401, "invalid_client")
-        access = keys.issue(user_id=client.user_id, email=client.email, audience=client.name)
+        access = keys.issue(
+            user_id=client.user_id,
+            email=client.email,
+            audience=client.name,
+            client_id=client.client_id,
+        )
         telemetry.inc("footfall_auth_token_total", outcome="issued")
         return JSONResponse(
             {"token_type": "Bearer", "expires_in": keys.ttl, "access_token": access},

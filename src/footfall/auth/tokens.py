@@ -20,7 +20,15 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-__all__ = ["ALGORITHM", "ISSUER", "TOKEN_TTL", "KeyRing", "TokenClaims"]
+__all__ = [
+    "ALGORITHM",
+    "ISSUER",
+    "TOKEN_TTL",
+    "InvalidToken",
+    "KeyRing",
+    "TokenClaims",
+    "TokenExpired",
+]
 
 ALGORITHM = "EdDSA"
 ISSUER = "oauth"
@@ -38,6 +46,15 @@ class TokenClaims:
     issued_at: int
     expires_at: int
     organization: str = ORGANIZATION
+    client_id: str = ""  # cid: the credential it was issued to ("" for tokens of other origin)
+
+
+class InvalidToken(Exception):
+    """The token is malformed, forged, unsigned or signed with an unknown key."""
+
+
+class TokenExpired(InvalidToken):
+    """The token was valid but its `exp` has passed."""
 
 
 def _kid_ns(kid: str) -> int:
@@ -113,8 +130,17 @@ class KeyRing:
             self._reload()
             return sorted(self._keys)
 
-    def issue(self, *, user_id: str, email: str, audience: str, now: float | None = None) -> str:
-        """A signed access token: iss "oauth", aud, iat, exp (iat + ttl), sub, org, eml; `kid` header."""
+    def issue(
+        self,
+        *,
+        user_id: str,
+        email: str,
+        audience: str,
+        client_id: str = "",
+        now: float | None = None,
+    ) -> str:
+        """A signed access token: iss "oauth", aud, iat, exp (iat + ttl), sub, org, eml, and cid
+        (the credential, so revoking it ends its tokens); `kid` header."""
         kid, key = self._current()
         iat = int(time.time() if now is None else now)
         claims: dict[str, Any] = {
@@ -126,6 +152,8 @@ class KeyRing:
             "org": ORGANIZATION,
             "eml": email,
         }
+        if client_id:
+            claims["cid"] = client_id
         return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": kid})
 
     def _candidates(self, token: str) -> list[Ed25519PublicKey]:
@@ -141,12 +169,12 @@ class KeyRing:
             return [keys[kid].public_key()]
         return [k.public_key() for k in keys.values()]
 
-    def verify(self, token: str) -> TokenClaims | None:
-        """The claims of a valid token; None when malformed, forged, unsigned or expired."""
+    def decode(self, token: str) -> TokenClaims:
+        """The claims of a valid token; TokenExpired after `exp`, InvalidToken otherwise."""
         try:
             candidates = self._candidates(token)
         except jwt.PyJWTError:
-            return None
+            raise InvalidToken("malformed token") from None
         for public_key in candidates:
             try:
                 claims = jwt.decode(
@@ -158,10 +186,23 @@ class KeyRing:
                 )
             except jwt.InvalidSignatureError:
                 continue
+            except jwt.ExpiredSignatureError:
+                # why: PyJWT checks `exp` only after the signature matched, so this is genuine
+                raise TokenExpired("expired token") from None
             except jwt.PyJWTError:
-                return None
-            return _claims(claims)
-        return None
+                raise InvalidToken("invalid token") from None
+            found = _claims(claims)
+            if found is None:
+                raise InvalidToken("invalid claims")
+            return found
+        raise InvalidToken("no key verifies the signature")
+
+    def verify(self, token: str) -> TokenClaims | None:
+        """The claims of a valid token; None when malformed, forged, unsigned or expired."""
+        try:
+            return self.decode(token)
+        except InvalidToken:
+            return None
 
     def rotate(self) -> str:
         """Make a new current key and delete keys retired more than one token lifetime ago."""
@@ -179,6 +220,9 @@ class KeyRing:
 
 def _claims(claims: dict[str, Any]) -> TokenClaims | None:
     sub, eml, aud = claims.get("sub"), claims.get("eml", ""), claims.get("aud", "")
-    if not isinstance(sub, str) or not isinstance(eml, str) or not isinstance(aud, str):
+    cid = claims.get("cid", "")
+    if not (isinstance(sub, str) and isinstance(eml, str) and isinstance(aud, str)):
         return None
-    return TokenClaims(sub, eml, aud, int(claims["iat"]), int(claims["exp"]))
+    if not isinstance(cid, str):
+        return None
+    return TokenClaims(sub, eml, aud, int(claims["iat"]), int(claims["exp"]), client_id=cid)

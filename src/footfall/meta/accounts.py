@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import RowMapping
+from sqlalchemy.engine import Connection, RowMapping
 
 from footfall.auth.secrets import (
     hash_secret,
@@ -21,7 +22,8 @@ from footfall.auth.secrets import (
 )
 from footfall.meta.apps import get_app
 from footfall.meta.audit import Actor, record
-from footfall.meta.errors import Conflict, NotFound, ValidationError
+from footfall.meta.errors import Conflict, NotFound, Refused, ValidationError
+from footfall.meta.paging import Page, fetch_page
 from footfall.meta.schema import api_credentials, permissions, users
 from footfall.meta.store import MetaStore, as_utc, utcnow
 
@@ -32,24 +34,34 @@ __all__ = [
     "NewCredential",
     "NewUser",
     "User",
+    "change_password",
     "create_credential",
     "create_user",
     "credential_secret_hash",
+    "delete_user",
     "find_user",
     "get_credential",
     "get_user",
     "list_credentials",
     "list_users",
+    "page_users",
     "permission_level",
     "revoke_credential",
     "set_password",
     "set_permission",
+    "update_user",
     "user_for_token_auth",
+    "user_from_row",
+    "validate_language",
+    "validate_password",
     "verify_password",
 ]
 
 ROLES = ("OWNER", "USER")
 LEVELS = ("view", "edit", "edit-publish", "manage")  # weakest first (api-notes §8.1)
+# Languages of the Piwik PRO UI as of 2023-11 (api-notes §5); a tag adds a region: `de-DE`.
+LANGUAGES = ("ca", "de", "en", "es", "fi", "fr", "nl", "sv")
+_USER_NOT_FOUND = "users.error.user-does-not-exist"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +113,8 @@ class NewCredential:
     client_secret: str
 
 
-def _user(row: RowMapping) -> User:
+def user_from_row(row: RowMapping) -> User:
+    """A User from a row of the `users` table."""
     return User(
         id=row["id"],
         email=row["email"],
@@ -141,21 +154,25 @@ def create_user(
 ) -> NewUser:
     """Create a user with a fresh token_auth; Conflict when the email is taken."""
     email = validate_email(email)
-    if role not in ROLES:
-        raise ValidationError("role", "must be one of " + ", ".join(ROLES))
+    role = _validate_role(role)
+    language = validate_language(language)
     token_auth = random_token_auth()
     now = utcnow()
     user_id = str(uuid.uuid4())
     with meta.begin() as conn:
         if conn.execute(sa.select(users.c.id).where(users.c.email == email)).first():
-            raise Conflict(f"User with email: '{email}' already exists.")
+            raise Conflict(
+                f"User with email: '{email}' already exists.",
+                "users.error.user-already-exists",
+                field="email",
+            )
         conn.execute(
             users.insert().values(
                 id=user_id,
                 email=email,
                 role=role,
                 language=language,
-                password_hash=hash_secret(_checked_password(password)) if password else None,
+                password_hash=hash_secret(validate_password(password)) if password else None,
                 token_auth_hash=sha256_hex(token_auth),
                 created_at=now,
                 updated_at=now,
@@ -165,10 +182,34 @@ def create_user(
     return NewUser(get_user(meta, user_id), token_auth)
 
 
-def _checked_password(password: str) -> str:
-    if not 12 <= len(password) <= 128:
-        raise ValidationError("password", "must be 12 to 128 characters long")
+def validate_password(password: Any, field: str = "password") -> str:
+    """A password of 12 to 128 characters with a digit, an upper- and a lower-case letter."""
+    if not isinstance(password, str) or not 12 <= len(password) <= 128:
+        raise ValidationError(field, "must be 12 to 128 characters long")
+    if not (
+        re.search(r"\d", password)
+        and re.search(r"[A-Z]", password)
+        and re.search(r"[a-z]", password)
+    ):
+        raise ValidationError(field, "must contain a digit, an upper-case and a lower-case letter")
     return password
+
+
+def validate_language(language: Any) -> str:
+    """An IETF language tag whose language is one the UI speaks (`en-US`, `de`, `sv-SE`)."""
+    if not isinstance(language, str) or not re.fullmatch(
+        r"[A-Za-z]{2}(-[A-Za-z0-9]{2,8})*", language
+    ):
+        raise ValidationError("language", f"invalid language tag {language!r}")
+    if language.split("-")[0].lower() not in LANGUAGES:
+        raise ValidationError("language", "must be one of " + ", ".join(LANGUAGES))
+    return language
+
+
+def _validate_role(role: Any) -> str:
+    if role not in ROLES:
+        raise ValidationError("role", "must be one of " + ", ".join(ROLES))
+    return str(role)
 
 
 def get_user(meta: MetaStore, user_id: str) -> User:
@@ -176,8 +217,8 @@ def get_user(meta: MetaStore, user_id: str) -> User:
     with meta.connect() as conn:
         row = conn.execute(sa.select(users).where(users.c.id == user_id)).mappings().first()
     if row is None:
-        raise NotFound(f"User with id: {user_id} does not exist")
-    return _user(row)
+        raise NotFound(f"User with id: {user_id} does not exist", _USER_NOT_FOUND)
+    return user_from_row(row)
 
 
 def find_user(meta: MetaStore, email: str) -> User | None:
@@ -185,14 +226,14 @@ def find_user(meta: MetaStore, email: str) -> User | None:
     with meta.connect() as conn:
         query = sa.select(users).where(users.c.email == email.strip().lower())
         row = conn.execute(query).mappings().first()
-    return _user(row) if row else None
+    return user_from_row(row) if row else None
 
 
 def list_users(meta: MetaStore) -> list[User]:
     """Every user, oldest first."""
     with meta.connect() as conn:
         rows = conn.execute(sa.select(users).order_by(users.c.created_at)).mappings().all()
-    return [_user(r) for r in rows]
+    return [user_from_row(r) for r in rows]
 
 
 def user_for_token_auth(meta: MetaStore, token_auth: str) -> User | None:
@@ -202,12 +243,12 @@ def user_for_token_auth(meta: MetaStore, token_auth: str) -> User | None:
     with meta.connect() as conn:
         query = sa.select(users).where(users.c.token_auth_hash == sha256_hex(token_auth.lower()))
         row = conn.execute(query).mappings().first()
-    return _user(row) if row else None
+    return user_from_row(row) if row else None
 
 
 def set_password(meta: MetaStore, user_id: str, password: str) -> None:
     """Store a new password (argon2 hash)."""
-    hashed = hash_secret(_checked_password(password))
+    hashed = hash_secret(validate_password(password))
     with meta.begin() as conn:
         done = conn.execute(
             users.update()
@@ -215,7 +256,95 @@ def set_password(meta: MetaStore, user_id: str, password: str) -> None:
             .values(password_hash=hashed, updated_at=utcnow())
         )
         if done.rowcount == 0:
-            raise NotFound(f"User with id: {user_id} does not exist")
+            raise NotFound(f"User with id: {user_id} does not exist", _USER_NOT_FOUND)
+
+
+def change_password(
+    meta: MetaStore, user_id: str, current: Any, new: Any, actor: Actor | None = None
+) -> None:
+    """Replace a password after checking the current one (users API `me/change-password`)."""
+    if not isinstance(current, str):
+        raise ValidationError("currentPassword", "must be a string")
+    new = validate_password(new, "newPassword")
+    with meta.connect() as conn:
+        stored = conn.execute(
+            sa.select(users.c.password_hash).where(users.c.id == user_id)
+        ).scalar_one_or_none()
+    if stored is None or not verify_secret(stored, current):
+        raise Refused(
+            "Invalid current password",
+            "users.error.invalid-current-password",
+            field="currentPassword",
+        )
+    with meta.begin() as conn:
+        conn.execute(
+            users.update()
+            .where(users.c.id == user_id)
+            .values(password_hash=hash_secret(new), updated_at=utcnow())
+        )
+        record(conn, "user.changed.password", user_id, {}, actor)
+
+
+def _owners(conn: Connection) -> int:
+    return int(
+        conn.execute(
+            sa.select(sa.func.count()).select_from(users).where(users.c.role == "OWNER")
+        ).scalar_one()
+    )
+
+
+def update_user(
+    meta: MetaStore, user_id: str, changes: Mapping[str, Any], actor: Actor | None = None
+) -> User:
+    """Change a user's `role` and/or `language`; the last owner cannot become a USER."""
+    checks = {"role": _validate_role, "language": validate_language}
+    values: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key not in checks:
+            raise ValidationError(key, "unknown or read-only attribute")
+        values[key] = checks[key](value)
+    user = get_user(meta, user_id)
+    with meta.begin() as conn:
+        if user.role == "OWNER" and values.get("role") == "USER" and _owners(conn) <= 1:
+            raise Refused("Cannot change role of last owner", field="role")
+        conn.execute(
+            users.update().where(users.c.id == user.id).values(**values, updated_at=utcnow())
+        )
+        for key, value in values.items():
+            if getattr(user, key) != value:
+                payload = {"email": user.email, "old": getattr(user, key), "new": value}
+                record(conn, f"user.changed.{key}", user.id, payload, actor)
+    return get_user(meta, user.id)
+
+
+def delete_user(meta: MetaStore, user_id: str, actor: Actor | None = None) -> None:
+    """Delete a user with their credentials and permissions; never the last owner or oneself."""
+    user = get_user(meta, user_id)
+    if actor is not None and actor.user_id == user.id:
+        raise Refused("User can't delete own account.")
+    with meta.begin() as conn:
+        if user.role == "OWNER" and _owners(conn) <= 1:
+            raise Refused("Cannot delete last owner")
+        conn.execute(users.delete().where(users.c.id == user.id))
+        record(conn, "user.deleted", user.id, {"email": user.email}, actor)
+
+
+def page_users(meta: MetaStore, page: Page) -> tuple[int, list[User]]:
+    """A page of users: sort by `email`, `addedAt` or `role`; search in the email."""
+    with meta.connect() as conn:
+        total, rows = fetch_page(
+            conn,
+            sa.select(users),
+            page,
+            sort_columns={
+                "email": users.c.email,
+                "addedAt": users.c.created_at,
+                "role": users.c.role,
+            },
+            search_columns=[users.c.email, users.c.id],
+            tie_breaker=users.c.id,
+        )
+    return total, [user_from_row(r) for r in rows]
 
 
 def verify_password(meta: MetaStore, email: str, password: str) -> User | None:
@@ -225,7 +354,7 @@ def verify_password(meta: MetaStore, email: str, password: str) -> User | None:
         row = conn.execute(query).mappings().first()
     if row is None or row["password_hash"] is None:
         return None
-    return _user(row) if verify_secret(row["password_hash"], password) else None
+    return user_from_row(row) if verify_secret(row["password_hash"], password) else None
 
 
 def create_credential(

@@ -17,11 +17,24 @@ from sqlalchemy.engine import Connection, RowMapping
 from footfall.meta import tracker
 from footfall.meta.attributes import APP_TO_TRACKER, validate_app_attributes
 from footfall.meta.audit import Actor, record
+from footfall.meta.directory import host_of
 from footfall.meta.errors import Conflict, NotFound, ValidationError
-from footfall.meta.schema import apps, counters
+from footfall.meta.paging import Page, fetch_page
+from footfall.meta.schema import apps, counters, group_permissions
 from footfall.meta.store import MetaStore, as_utc, utcnow
 
-__all__ = ["App", "create_app", "find_app", "get_app", "list_apps", "update_app"]
+__all__ = [
+    "App",
+    "app_from_row",
+    "create_app",
+    "delete_app",
+    "find_app",
+    "find_app_by_url",
+    "get_app",
+    "list_apps",
+    "page_apps",
+    "update_app",
+]
 
 APP_TYPES = ("web", "sharepoint")
 
@@ -57,7 +70,8 @@ class App:
         }
 
 
-def _app(row: RowMapping) -> App:
+def app_from_row(row: RowMapping) -> App:
+    """An App from a row of the `apps` table."""
     return App(
         id=row["id"],
         alias=row["alias"],
@@ -167,12 +181,13 @@ def create_app(
     now = utcnow()
     with meta.begin() as conn:
         if conn.execute(sa.select(apps.c.id).where(apps.c.id == values["id"])).first():
-            raise Conflict(f'App with id: "{values["id"]}" already exists')
+            raise Conflict(f'App with id: "{values["id"]}" already exists', field="id")
         alias = _next_alias(conn)
         conn.execute(apps.insert().values(**values, alias=alias, created_at=now, updated_at=now))
         if shared:
             tracker.write_overrides(conn, values["id"], shared)
-        record(conn, "app.added", values["id"], {"name": values["name"]}, actor)
+        payload = {"name": values["name"], "urls": values["urls"]}
+        record(conn, "app.added", values["id"], payload, actor)
     return get_app(meta, values["id"])
 
 
@@ -187,7 +202,7 @@ def list_apps(meta: MetaStore) -> list[App]:
     """Every app, by alias."""
     with meta.connect() as conn:
         rows = conn.execute(sa.select(apps).order_by(apps.c.alias)).mappings().all()
-    return [_app(r) for r in rows]
+    return [app_from_row(r) for r in rows]
 
 
 def find_app(meta: MetaStore, ref: str | int) -> App | None:
@@ -202,7 +217,7 @@ def find_app(meta: MetaStore, ref: str | int) -> App | None:
             return None
     with meta.connect() as conn:
         row = conn.execute(sa.select(apps).where(condition)).mappings().first()
-    return _app(row) if row else None
+    return app_from_row(row) if row else None
 
 
 def get_app(meta: MetaStore, ref: str | int) -> App:
@@ -234,9 +249,67 @@ def update_app(
     if own:
         values["attributes"] = {**app.attributes, **own}
     with meta.begin() as conn:
+        before = tracker.stored_overrides(conn, app.id)
         conn.execute(apps.update().where(apps.c.id == app.id).values(**values, updated_at=utcnow()))
         if shared:
             tracker.write_overrides(conn, app.id, shared)
-        changed = sorted([k for k in values if k != "attributes"] + list(own) + list(shared))
-        record(conn, "app.changed", app.id, {"changed": changed}, actor)
+        changes_made = {k: (getattr(app, k), v) for k, v in values.items() if k != "attributes"}
+        changes_made.update({k: (app.attributes.get(k), v) for k, v in own.items()})
+        changes_made.update({k: (before.get(k), v) for k, v in shared.items()})
+        for name, (old, new) in sorted(changes_made.items()):
+            if old != new and not (isinstance(old, tuple) and list(old) == new):
+                payload = {"old": list(old) if isinstance(old, tuple) else old, "new": new}
+                record(conn, f"app.changed.{_API_NAMES.get(name, name)}", app.id, payload, actor)
     return get_app(meta, app.id)
+
+
+# Tracker setting names as the apps API spells them, for audit entry types (`app.changed.excludedIps`).
+_API_NAMES = {tracker_name: app_name for app_name, tracker_name in APP_TO_TRACKER.items()}
+
+
+def delete_app(meta: MetaStore, ref: str | int, actor: Actor | None = None) -> None:
+    """Delete an app with its settings, goals and every permission on it (its alias is not reused)."""
+    app = get_app(meta, ref)
+    with meta.begin() as conn:
+        conn.execute(group_permissions.delete().where(group_permissions.c.entity_id == app.id))
+        tracker.drop_overrides(conn, app.id)
+        conn.execute(apps.delete().where(apps.c.id == app.id))
+        record(conn, "app.deleted", app.id, {"name": app.name}, actor)
+
+
+def page_apps(
+    meta: MetaStore, page: Page, only: Sequence[str] | None = None
+) -> tuple[int, list[App]]:
+    """A page of apps (optionally only those ids): sort by name, addedAt, updatedAt; search in
+    the name and the id."""
+    query = sa.select(apps)
+    if only is not None:
+        query = query.where(apps.c.id.in_(list(only)))
+    with meta.connect() as conn:
+        total, rows = fetch_page(
+            conn,
+            query,
+            page,
+            sort_columns={
+                "name": apps.c.name,
+                "addedAt": apps.c.created_at,
+                "updatedAt": apps.c.updated_at,
+            },
+            search_columns=[apps.c.name, apps.c.id],
+            tie_breaker=apps.c.alias,
+        )
+    return total, [app_from_row(r) for r in rows]
+
+
+def find_app_by_url(meta: MetaStore, url: str) -> App | None:
+    """The first app (by alias) with a URL on the host of `url` (bare host or URL; `www.` and the
+    port ignored), as log importers resolve a log line's host (api-notes §4, §12.2)."""
+    wanted = host_of(url)
+    if not wanted:
+        return None
+    with meta.connect() as conn:
+        rows = conn.execute(sa.select(apps).order_by(apps.c.alias)).mappings().all()
+    for row in rows:
+        if any(host_of(u) == wanted for u in row["urls"]):
+            return app_from_row(row)
+    return None

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from footfall.meta.schema import audit_log
 from footfall.meta.store import MetaStore, as_utc, utcnow
 
-__all__ = ["Actor", "AuditEntry", "list_entries", "record"]
+__all__ = ["Actor", "AuditEntry", "AuditFilter", "list_entries", "page_entries", "record"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,26 +67,86 @@ def record(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """Filters of the audit log API (api-notes §8.3); each list matches any of its values."""
+
+    types: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    author_ids: tuple[str, ...] = ()
+    subject_ids: tuple[str, ...] = ()
+    ips: tuple[str, ...] = ()
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    visible_subjects: frozenset[str] | None = None  # None: every entry (an owner asks)
+
+
+_SORTS = {
+    "type": audit_log.c.type,
+    "email": audit_log.c.author_email,
+    "created_at": audit_log.c.created_at,
+    "ip": audit_log.c.ip,
+    "subject_id": audit_log.c.subject_id,
+}
+
+
+def _where(query: sa.Select[Any], flt: AuditFilter) -> sa.Select[Any]:
+    for column, values in (
+        (audit_log.c.type, flt.types),
+        (audit_log.c.author_email, flt.emails),
+        (audit_log.c.author_id, flt.author_ids),
+        (audit_log.c.subject_id, flt.subject_ids),
+        (audit_log.c.ip, flt.ips),
+    ):
+        if values:
+            query = query.where(column.in_(list(values)))
+    if flt.date_from is not None:
+        query = query.where(audit_log.c.created_at >= flt.date_from)
+    if flt.date_to is not None:
+        query = query.where(audit_log.c.created_at <= flt.date_to)
+    if flt.visible_subjects is not None:
+        query = query.where(audit_log.c.subject_id.in_(sorted(flt.visible_subjects)))
+    return query
+
+
+def _entry(r: Any) -> AuditEntry:
+    return AuditEntry(
+        id=r["id"],
+        type=r["type"],
+        author_id=r["author_id"],
+        author_email=r["author_email"],
+        subject_id=r["subject_id"],
+        ip=r["ip"],
+        payload=dict(r["payload"]),
+        version=r["version"],
+        created_at=as_utc(r["created_at"]),
+    )
+
+
+def page_entries(
+    meta: MetaStore,
+    flt: AuditFilter,
+    *,
+    offset: int = 0,
+    limit: int = 10,
+    sort: str = "-created_at",
+) -> tuple[int, list[AuditEntry]]:
+    """The total and one page of entries matching `flt`; `sort` is a key of the API, `-` first
+    for descending."""
+    query = _where(sa.select(audit_log), flt)
+    column = _SORTS[sort.removeprefix("-")]
+    ordered = query.order_by(
+        column.desc() if sort.startswith("-") else column.asc(), audit_log.c.id
+    )
+    with meta.connect() as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+        rows = conn.execute(ordered.offset(offset).limit(limit)).mappings().all()
+    return int(total), [_entry(r) for r in rows]
+
+
 def list_entries(
     meta: MetaStore, *, type_: str | None = None, limit: int = 100
 ) -> list[AuditEntry]:
     """The newest entries first, optionally of one type."""
-    query = sa.select(audit_log).order_by(audit_log.c.created_at.desc()).limit(limit)
-    if type_ is not None:
-        query = query.where(audit_log.c.type == type_)
-    with meta.connect() as conn:
-        rows = conn.execute(query).mappings().all()
-    return [
-        AuditEntry(
-            id=r["id"],
-            type=r["type"],
-            author_id=r["author_id"],
-            author_email=r["author_email"],
-            subject_id=r["subject_id"],
-            ip=r["ip"],
-            payload=dict(r["payload"]),
-            version=r["version"],
-            created_at=as_utc(r["created_at"]),
-        )
-        for r in rows
-    ]
+    flt = AuditFilter(types=(type_,) if type_ else ())
+    return page_entries(meta, flt, limit=limit)[1]

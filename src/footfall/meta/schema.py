@@ -127,3 +127,98 @@ audit_log = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
 )
+
+# -- r0002: meta sites, user groups, group and meta-site permissions, module access ---------------
+
+meta_sites = sa.Table(
+    "meta_sites",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("name", sa.String(191), nullable=False, unique=True),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("e_commerce_tracking", sa.Boolean, nullable=False),
+    sa.Column("sharepoint_integration", sa.Boolean, nullable=False),
+    *_times(),
+)
+
+meta_site_apps = sa.Table(
+    "meta_site_apps",
+    metadata,
+    sa.Column(
+        "meta_site_id",
+        sa.String(36),
+        sa.ForeignKey("meta_sites.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "app_id", sa.String(36), sa.ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True
+    ),
+)
+
+user_groups = sa.Table(
+    "user_groups",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("name", sa.String(191), nullable=False),
+    sa.Column("external_id", sa.String(191), nullable=True),
+    *_times(),
+)
+
+user_group_members = sa.Table(
+    "user_group_members",
+    metadata,
+    sa.Column(
+        "group_id",
+        sa.String(36),
+        sa.ForeignKey("user_groups.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "user_id", sa.String(36), sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    ),
+)
+
+# A user's level on a meta site (apps keep theirs in `permissions`).
+meta_site_permissions = sa.Table(
+    "meta_site_permissions",
+    metadata,
+    sa.Column(
+        "user_id", sa.String(36), sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "meta_site_id",
+        sa.String(36),
+        sa.ForeignKey("meta_sites.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("level", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# A group's level on an app or a meta site (`entity_id`; both are UUIDs, never equal). No foreign
+# key on the entity: deleting an app or a meta site deletes its rows here in the same transaction.
+group_permissions = sa.Table(
+    "group_permissions",
+    metadata,
+    sa.Column(
+        "group_id",
+        sa.String(36),
+        sa.ForeignKey("user_groups.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("entity_id", sa.String(36), primary_key=True),
+    sa.Column("level", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Modules a user may not use (api-notes §8.2); a module without a row is accessible.
+module_access = sa.Table(
+    "module_access",
+    metadata,
+    sa.Column(
+        "user_id", sa.String(36), sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("module", sa.String(64), primary_key=True),
+    sa.Column("access", sa.Boolean, nullable=False),
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,7 +19,7 @@ from footfall.meta.attributes import (
 from footfall.meta.audit import Actor, record
 from footfall.meta.errors import NotFound, ValidationError
 from footfall.meta.schema import apps, goals, tracker_settings
-from footfall.meta.store import MetaStore, utcnow
+from footfall.meta.store import MetaStore, as_utc, utcnow
 from footfall.model.settings import AppSettings, Goal
 
 __all__ = [
@@ -27,10 +28,21 @@ __all__ = [
     "get_tracker_settings",
     "reset_tracker_setting",
     "set_tracker_settings",
+    "settings_updated_at",
     "write_overrides",
 ]
 
 GLOBAL = "global"
+
+
+def stored_overrides(conn: Connection, scope: str) -> dict[str, Any]:
+    """The values stored for `scope` (no fallbacks)."""
+    return _overrides(conn, scope)
+
+
+def drop_overrides(conn: Connection, scope: str) -> None:
+    """Forget every value stored for `scope` (the app is being deleted)."""
+    conn.execute(tracker_settings.delete().where(tracker_settings.c.scope == scope))
 
 
 def _overrides(conn: Connection, scope: str) -> dict[str, Any]:
@@ -80,6 +92,14 @@ def get_tracker_settings(meta: MetaStore, scope: str = GLOBAL) -> dict[str, Any]
     """Every tracker setting of `scope` ("global" or an app id), with fallbacks applied."""
     with meta.connect() as conn:
         return _resolved(conn, _check_scope(conn, scope))
+
+
+def settings_updated_at(meta: MetaStore, scope: str = GLOBAL) -> datetime | None:
+    """When the stored values of `scope` last changed (None: never set)."""
+    with meta.connect() as conn:
+        query = sa.select(tracker_settings.c.updated_at).where(tracker_settings.c.scope == scope)
+        found = conn.execute(query).scalar_one_or_none()
+    return as_utc(found) if found is not None else None
 
 
 def set_tracker_settings(
