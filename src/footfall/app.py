@@ -76,6 +76,7 @@ class Runtime:
 
 def build(settings: Settings) -> Runtime:
     """Open the stores and wire collector, pipeline and APIs (does not start the pipeline)."""
+    from footfall.api.analytics import make_analytics_routes
     from footfall.auth.checker import MetaTokenChecker
     from footfall.auth.oauth import make_auth_routes
     from footfall.auth.tokens import KeyRing
@@ -155,6 +156,7 @@ def build(settings: Settings) -> Runtime:
             Route("/healthz", healthz),
             Route("/metrics", metrics),
             *make_auth_routes(meta, keys),
+            *make_analytics_routes(store, meta, keys),
         ],
         lifespan=lifespan,
     )
