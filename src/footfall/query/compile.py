@@ -97,6 +97,7 @@ class _Builder:
         self.uses_sessions = scope == "session"
         self.windows: set[str] = set()
         self.timezone = ""
+        self.hidden: list[str] = []
 
     def p(self, value: Any) -> str:
         self.params.append(value)
@@ -229,8 +230,11 @@ class _Builder:
     def condition(self, cond: Condition) -> str:
         ref, op, value = cond.column, cond.operator, cond.value
         if is_metric(ref):
-            sql = self.metric(ref)
-            return self._compare(sql, op, value)
+            # why: metric filters are applied to the grouped rows through hidden output columns
+            # (h0, h1, ...) in an outer WHERE, not in HAVING: DuckDB does not bind the lambdas of
+            # a per-session aggregate inside HAVING
+            self.hidden.append(self.metric(ref))
+            return self._compare(f"h{len(self.hidden) - 1}", op, value)
         type_ = column_type(ref)
         sql = self.dimension(ref)
         if (
@@ -348,14 +352,15 @@ class Compiler:
         if where_filters:
             where.append(where_filters)
         items = [f"{sql} AS c{i}" for i, sql in enumerate(select + extras)]
+        items += [f"{sql} AS h{i}" for i, sql in enumerate(b.hidden)]
         inner = f"SELECT {', '.join(items)} FROM {table} WHERE {' AND '.join(where)}"
         if the_plan.dimensions:
             inner += " GROUP BY " + ", ".join(str(i + 1) for i in the_plan.dimensions)
-        if having:
-            inner += f" HAVING {having}"
         order = _order(query, the_plan)
         limit = self.dialect.limit(b.p(query.limit), b.p(query.offset))
         sql = f"SELECT *, count(*) OVER () AS total FROM ({inner}) AS q"
+        if having:
+            sql += f" WHERE {having}"
         if order:
             sql += " ORDER BY " + ", ".join(order)
         sql += " " + limit

@@ -111,8 +111,10 @@ def _column(spec: Any, parameter: str, *, raw: bool, in_filter: str | None = Non
         raise QueryError(f"{parameter}.column_id", "column_id is required and must be a string.")
     transformation_id = spec.get("transformation_id")
     goal_id = spec.get("goal_id")
-    alias = catalog.LEGACY_ALIASES.get(column_id)
-    legacy_goal = catalog.LEGACY_GOAL.fullmatch(column_id)
+    # a legacy name only counts where the catalog has no column of that id (`revenue` is both)
+    known = catalog.get(column_id) is not None
+    alias = None if known else catalog.LEGACY_ALIASES.get(column_id)
+    legacy_goal = None if known else catalog.LEGACY_GOAL.fullmatch(column_id)
     if alias is not None and transformation_id is None:
         column_id, transformation_id = alias.column_id, alias.transformation_id
     elif legacy_goal is not None and goal_id is None:
