@@ -103,3 +103,30 @@ def lookback(minutes: int, timezone: str, now: datetime | None = None) -> Period
     """The last `minutes` minutes up to now (real-time queries)."""
     end = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
     return Period(end - timedelta(minutes=minutes), end + timedelta(seconds=1), timezone)
+
+
+def utc_offsets(timezone: str, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
+    """The UTC offsets (seconds) of `timezone` over [start, end) (naive UTC): the first entry
+    starts at `start`, each further one at a transition (DST), found to the second."""
+    tz = ZoneInfo(timezone)
+
+    def offset(moment: datetime) -> int:
+        delta = moment.replace(tzinfo=UTC).astimezone(tz).utcoffset()
+        return int(delta.total_seconds()) if delta is not None else 0
+
+    out = [(start, offset(start))]
+    step = timedelta(hours=6)
+    moment = start
+    while moment < end:
+        following = min(moment + step, end)
+        if offset(following) != out[-1][1]:
+            low, high = moment, following  # offset(low) == current, offset(high) differs
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                if offset(middle) == out[-1][1]:
+                    low = middle
+                else:
+                    high = middle
+            out.append((high.replace(microsecond=0), offset(high)))
+        moment = following
+    return out

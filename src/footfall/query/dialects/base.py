@@ -90,8 +90,8 @@ class Dialect:
         """A tuple of values (distinct counts over several columns)."""
         return "(" + ", ".join(items) + ")"
 
-    def to_local(self, timestamp: str, timezone: str) -> str:
-        """A stored UTC timestamp as wall-clock time of `timezone` (a placeholder)."""
+    def shift_seconds(self, timestamp: str, seconds: str) -> str:
+        """A timestamp moved by an integer number of seconds (UTC → local wall clock)."""
         raise NotImplementedError
 
     def string_literal(self, text: str) -> str:

@@ -103,6 +103,6 @@ class DuckDBDialect(Dialect):
         fn_name = {"avg": "avg", "sum": "sum", "median": "median"}[fn]
         return f"list_aggregate(list_transform({pairs}, lambda x: x.v), '{fn_name}')"
 
-    def to_local(self, timestamp: str, timezone: str) -> str:
-        """TIMESTAMP (UTC) → TIMESTAMPTZ → wall clock of the timezone (needs ICU, bundled)."""
-        return f"timezone({timezone}, timezone('UTC', {timestamp}))"
+    def shift_seconds(self, timestamp: str, seconds: str) -> str:
+        """TIMESTAMP + INTERVAL of `seconds`."""
+        return f"({timestamp} + to_seconds({seconds}))"
