@@ -27,7 +27,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from e2e.conftest import provision  # noqa: E402
 from e2e.server import Server  # noqa: E402
-
 from footfall.store.duckdb import DuckDBStore  # noqa: E402
 
 DAYS = 30
