@@ -76,6 +76,7 @@ class Runtime:
 
 def build(settings: Settings) -> Runtime:
     """Open the stores and wire collector, pipeline and APIs (does not start the pipeline)."""
+    from footfall.api.analytics import make_analytics_routes
     from footfall.api.platform import Context, make_platform_routes
     from footfall.auth.access import SCOPE_KEY, Authorizer
     from footfall.auth.checker import MetaTokenChecker
@@ -159,6 +160,7 @@ def build(settings: Settings) -> Runtime:
             Route("/metrics", metrics),
             *make_auth_routes(meta, keys),
             *make_platform_routes(Context(meta, authorizer, on_change=directory.invalidate)),
+            *make_analytics_routes(store, meta),
         ],
         lifespan=lifespan,
     )

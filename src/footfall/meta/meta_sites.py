@@ -281,3 +281,11 @@ def page_meta_site_apps(
             tie_breaker=apps.c.alias,
         )
     return total, [app_from_row(r) for r in rows]
+
+
+def meta_site_app_ids(meta: MetaStore, meta_site_id: str) -> list[str]:
+    """The ids of the apps a meta site rolls up (NotFound when there is no such meta site)."""
+    site = get_meta_site(meta, meta_site_id)
+    with meta.connect() as conn:
+        query = sa.select(meta_site_apps.c.app_id).where(meta_site_apps.c.meta_site_id == site.id)
+        return sorted(conn.execute(query).scalars())

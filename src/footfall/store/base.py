@@ -37,7 +37,8 @@ class EventStore(Protocol):
         ...
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Run a read-only statement with bound parameters; thread-safe."""
+        """Run a read-only statement with bound parameters; thread-safe. Input the engine refuses
+        (a bad regular expression, a value out of range) raises ValueError."""
         ...
 
     def recent_sessions(self, since: float) -> list[dict[str, Any]]:

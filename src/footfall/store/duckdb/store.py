@@ -19,6 +19,11 @@ from footfall.store.base import VisitorHistory
 from footfall.store.duckdb import migrator, schema
 
 _SELECT_ONLY = frozenset({duckdb.StatementType.SELECT})
+_INPUT_ERRORS = (
+    duckdb.InvalidInputException,
+    duckdb.ConversionException,
+    duckdb.OutOfRangeException,
+)
 
 # Sessions: no primary key; delete the stored versions a batch supersedes, then insert the batch
 # rows no stored row outranks. Against 1M stored sessions, 10k-row batches half updates
@@ -177,7 +182,12 @@ class DuckDBStore:
             statements = cur.extract_statements(sql)
             if len(statements) != 1 or statements[0].type not in _SELECT_ONLY:
                 raise ValueError("execute() runs exactly one read-only SELECT statement")
-            return cur.execute(sql, list(params)).fetchall()
+            try:
+                return cur.execute(sql, list(params)).fetchall()
+            except _INPUT_ERRORS as e:
+                # a value the engine refuses (a regex RE2 rejects, an out-of-range number) is the
+                # caller's bad input, not a store failure: the query layer answers 400
+                raise ValueError(str(e).splitlines()[0]) from None
 
     def recent_sessions(self, since: float) -> list[dict[str, Any]]:
         """Session rows whose last_event_time >= since (unix s), oldest activity first."""
