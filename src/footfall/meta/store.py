@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _create_private(path: Path) -> None:
+    """Create an empty file readable by its owner only, unless it exists.
+
+    why: an existing database must not be opened and closed here. Closing any descriptor of a
+    file drops every POSIX lock the process holds on it, SQLite's included: a second MetaStore
+    made in a process whose first one had a pooled connection left that connection reading an
+    old WAL snapshot, and the server stopped seeing users and credentials the CLI added.
+    """
+    if path.exists():
+        return
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 class MetaStore:
     """The metadata database: an engine, programmatic Alembic migrations and transactions."""
 
@@ -48,7 +62,7 @@ class MetaStore:
             path = Path(url.database).expanduser()
             path.parent.mkdir(parents=True, exist_ok=True)
             # The file holds password and secret hashes: readable by its owner only.
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+            _create_private(path)
         self.engine: Engine = sa.create_engine(url, pool_pre_ping=not self.is_sqlite)
         if self.is_sqlite:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
