@@ -67,13 +67,19 @@ def iso_time(stamp: str) -> float | None:
 
 
 class TimeCache:
-    """Memoized stamp → unix seconds for one parser (one thread)."""
+    """Memoized stamp → unix seconds for one parser (one thread).
 
-    __slots__ = ("_known", "_parse")
+    A CLF stamp in its usual shape (`dd/Mon/yyyy:HH:MM:SS +hhmm`) is split into the day and zone,
+    each memoized, plus the time of day read by slicing: a log with a line every few seconds has
+    a new stamp on most lines, but only one new day a day.
+    """
+
+    __slots__ = ("_days", "_iso", "_known")
 
     def __init__(self, iso: bool = False) -> None:
         self._known: dict[str, float | None] = {}
-        self._parse = iso_time if iso else clf_time
+        self._days: dict[str, float | None] = {}
+        self._iso = iso
 
     def __call__(self, stamp: str) -> float | None:
         known = self._known
@@ -81,5 +87,28 @@ class TimeCache:
             return known[stamp]
         if len(known) >= _LIMIT:
             known.clear()
-        value = known[stamp] = self._parse(stamp)
+        if self._iso:
+            value = iso_time(stamp)
+        elif len(stamp) == 26 and stamp[11] == ":" and stamp[14] == ":" and stamp[20] == " ":
+            value = self._clf(stamp)
+        else:
+            value = clf_time(stamp)
+        known[stamp] = value
         return value
+
+    def _clf(self, stamp: str) -> float | None:
+        """The usual CLF shape: day and zone memoized, the time of day sliced."""
+        day_zone = stamp[:11] + stamp[20:]
+        days = self._days
+        if day_zone not in days:
+            if len(days) >= _LIMIT:
+                days.clear()
+            days[day_zone] = clf_time(stamp[:11] + ":00:00:00" + stamp[20:])
+        base = days[day_zone]
+        clock = stamp[12:14], stamp[15:17], stamp[18:20]
+        if base is None or not all(part.isdigit() for part in clock):
+            return clf_time(stamp)
+        h, m, s = int(clock[0]), int(clock[1]), int(clock[2])
+        if h > 23 or m > 59 or s > 60:
+            return None
+        return base + h * 3600 + m * 60 + min(s, 59)
