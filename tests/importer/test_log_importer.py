@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from scenarios.access_log import Flags, generate, summary
 
 from footfall.collect.params import parse_hit
 from footfall.importer import (
@@ -22,6 +21,7 @@ from footfall.meta.services import create_app, find_app
 from footfall.meta.store import MetaStore
 from footfall.model.record import RawRecord
 from footfall.spool import Spool
+from scenarios.access_log import Flags, generate, summary
 
 
 class Setup:
