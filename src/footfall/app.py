@@ -90,7 +90,7 @@ def build(settings: Settings) -> Runtime:
     settings.data_path.mkdir(parents=True, exist_ok=True)
     meta = MetaStore(settings.meta_dsn)
     meta.migrate()
-    keys = KeyRing(settings.data_path / "keys")
+    keys = KeyRing(settings.data_path / "keys", ttl=int(settings.token_ttl_seconds))
     directory = MetaDirectory(meta)
     authorizer = Authorizer(meta, keys)
     # the spool first: its directory lock tells a second server on the same data dir to go away

@@ -1,4 +1,4 @@
-"""The `footfall` command: init, apps, users, credentials, keys, serve, status.
+"""The `footfall` command: init, apps, users, credentials, keys, serve, status, import-logs.
 
 Exit codes: 0 success; 1 a runtime problem (server not running, object missing, conflict);
 2 bad input (a usage error, an invalid setting or value). Errors print one line on stderr.
@@ -276,6 +276,135 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return serve(settings)
 
 
+# -- import-logs ---------------------------------------------------------------------------------
+
+
+def cmd_import_logs(args: argparse.Namespace, settings: Settings) -> int:
+    """Import access logs straight into the spool; the pipeline stores them before it exits."""
+    from pathlib import Path
+
+    from footfall.importer import (
+        DOWNLOAD_EXTENSIONS,
+        ImportOptions,
+        ImportState,
+        LogImporter,
+        SiteResolver,
+        UnknownApp,
+        UnknownFormat,
+    )
+    from footfall.importer.report import ProgressLine, Summary
+    from footfall.importer.runtime import DataDirBusy, ImportRuntime
+
+    files = [Path(f) for f in args.files]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise CliError(f"no such log file: {missing[0]}", 2)
+    extensions = (
+        frozenset(e.strip().lower() for e in args.download_extensions.split(",") if e.strip())
+        if args.download_extensions
+        else DOWNLOAD_EXTENSIONS
+    )
+    options = ImportOptions(
+        idsite=args.idsite,
+        hostnames=tuple(args.hostname),
+        exclude_paths=tuple(args.exclude_path),
+        include_paths=tuple(args.include_path),
+        useragent_exclude=tuple(args.useragent_exclude),
+        enable_static=args.enable_static,
+        enable_bots=args.enable_bots,
+        enable_http_errors=args.enable_http_errors,
+        enable_http_redirects=args.enable_http_redirects,
+        download_extensions=extensions,
+        strip_query_string=args.strip_query_string,
+        log_hostname=(args.log_hostname or "").lower(),
+    )
+    try:
+        runtime = ImportRuntime(settings)
+    except DataDirBusy as e:
+        raise CliError(str(e)) from None
+    state = ImportState(settings.data_path)
+    progress = ProgressLine(enabled=args.show_progress or (sys.stderr.isatty() and not args.json))
+    summary = Summary()
+    try:
+        state.settle(runtime.spool.last_seq)
+        sites = SiteResolver(
+            args.idsite, runtime.directory.resolve, runtime.directory.app_for_host, runtime.urls_of
+        )
+        importer = LogImporter(
+            runtime.spool,
+            sites,
+            runtime.directory.resolve,
+            options,
+            state=state,
+            format_name=args.log_format_name,
+            on_chunk=progress.file,
+        )
+        started = time.perf_counter()
+        for path in files:
+            summary.files.append(importer.import_file(path))
+            progress.end()
+        summary.seconds = time.perf_counter() - started
+        runtime.drain(progress.processing)
+        progress.end()
+        summary.stored_seconds = time.perf_counter() - started - summary.seconds
+        summary.sites = len(sites.sites)
+        summary.unmatched_hosts = sorted(sites.unmatched_hosts)
+        summary.dropped = runtime.dropped()
+    except UnknownApp as e:
+        raise CliError(str(e), 2) from None
+    except (UnknownFormat, ValueError) as e:
+        raise CliError(str(e), 2) from None
+    finally:
+        state.close()
+        runtime.close()
+    if args.json:
+        _emit(summary.counts())
+    else:
+        print(summary.text())
+    return 0
+
+
+def _add_import_logs(subs: Any, common: argparse.ArgumentParser) -> None:
+    from footfall.importer import FORMAT_NAMES
+
+    p = _command(
+        subs,
+        "import-logs",
+        cmd_import_logs,
+        "import web server access logs (the server must not be running on this data dir)",
+        common,
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="log files (.gz and .bz2 too)")
+    p.add_argument("--idsite", help="app UUID or alias; default: the app whose URLs match the host")
+    p.add_argument("--hostname", action="append", default=[], help="import only these hosts (glob)")
+    p.add_argument("--exclude-path", action="append", default=[], help="skip paths matching (glob)")
+    p.add_argument(
+        "--include-path", action="append", default=[], help="import only paths matching (glob)"
+    )
+    p.add_argument(
+        "--useragent-exclude",
+        action="append",
+        default=[],
+        help="skip user agents containing this (case-insensitive), like robots",
+    )
+    p.add_argument("--enable-static", action="store_true", help="import static files as downloads")
+    p.add_argument("--enable-bots", action="store_true", help="import robots (sent with bots=1)")
+    p.add_argument("--enable-http-errors", action="store_true", help="import 4xx/5xx responses")
+    p.add_argument(
+        "--enable-http-redirects", action="store_true", help="import 3xx responses (not 304)"
+    )
+    p.add_argument(
+        "--download-extensions", metavar="EXT,EXT", help="replace the download extensions"
+    )
+    p.add_argument("--strip-query-string", action="store_true", help="drop query strings")
+    p.add_argument("--log-format-name", choices=FORMAT_NAMES, help="skip format detection")
+    p.add_argument("--log-hostname", help="host of every line (for logs without one)")
+    p.add_argument(
+        "--show-progress", action="store_true", help="progress bar even when not on a terminal"
+    )
+    _json_flag(p)
+
+
 # -- status --------------------------------------------------------------------------------------
 
 _SAMPLE = re.compile(r"^([A-Za-z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)\s*$")
@@ -470,6 +599,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="listen address (env FOOTFALL_HOST; default 127.0.0.1)")
     p.add_argument("--port", type=int, help="listen port (env FOOTFALL_PORT; default 8000)")
     _add_admin_commands(subs, common)
+    _add_import_logs(subs, common)
     p = _command(subs, "status", cmd_status, "summarize a running server's metrics", common)
     p.add_argument("--url", help="server base URL (default: public_url or http://HOST:PORT)")
     p.add_argument("--host", help="server host (default 127.0.0.1)")

@@ -58,6 +58,12 @@ REGISTRY: tuple[Setting, ...] = (
         "Key for fingerprint hashing and cookies; generated into the data dir when empty.",
     ),
     Setting(
+        "token_ttl_seconds",
+        int,
+        1800,
+        "Lifetime of the access tokens `/auth/token` issues (its `expires_in`, seconds).",
+    ),
+    Setting(
         "public_url",
         str,
         "",
