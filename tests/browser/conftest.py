@@ -79,6 +79,22 @@ class Footfall:
         return rows
 
 
+    def expect(
+        self, sql: str, params: list[Any] | tuple[Any, ...], expected: list[tuple[Any, ...]]
+    ) -> None:
+        """Assert that `sql` returns `expected`, waiting up to 15 s for the pipeline to get there
+        (session rows are rewritten while a visit is active)."""
+        deadline = time.monotonic() + 15
+        rows: list[tuple[Any, ...]] = []
+        while time.monotonic() < deadline:
+            self.server.wait_idle()
+            rows = snapshot_query(self.data_dir, sql, params)
+            if rows == expected:
+                return
+            time.sleep(0.3)
+        assert rows == expected, f"store rows {rows}"
+
+
 def snapshot_query(data_dir: Path, sql: str, params: Any) -> list[tuple[Any, ...]]:
     """Copy events.duckdb (and its WAL) aside and query the copy."""
     import duckdb

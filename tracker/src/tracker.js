@@ -263,7 +263,8 @@ export function createTracker(win, trackerUrl, siteId) {
     const done = typeof callback === 'function' ? callback : () => {};
     if (beacon && nav.sendBeacon) {
       try {
-        if (nav.sendBeacon(cfg.trackerUrl, new Blob([query], { type: FORM_TYPE }))) {
+        // why: URLSearchParams is sent as application/x-www-form-urlencoded, like a form POST
+        if (nav.sendBeacon(cfg.trackerUrl, new URLSearchParams(query))) {
           done();
           return true;
         }
