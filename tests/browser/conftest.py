@@ -257,7 +257,9 @@ class Tab:
 
     def open(self, host: str, path: str, body: str, commands: str = "", *, script: str = "ppms.js") -> None:
         """Serve a page at host/path: `commands` run before the tracker loads, like the snippet."""
-        self.pages.pages[path] = page_html(self.footfall.url, self.app, body, commands, script)
+        self.pages.pages[urlsplit(path).path] = page_html(
+            self.footfall.url, self.app, body, commands, script
+        )
         self.page.goto(self.pages.url(host, path))
 
     def run(self, js: str) -> Any:
