@@ -165,7 +165,8 @@ export function visitorFromCrossDomain(value, nowSeconds, timeoutSeconds) {
  */
 export function heartbeatDelay(n, sincePageViewSeconds) {
   const delay = Math.min(15 * 2 ** n, 300);
-  return sincePageViewSeconds + delay > 1800 ? -1 : delay;
+  if (sincePageViewSeconds + delay <= 1800) return delay;
+  return sincePageViewSeconds < 1799 ? 1800 - sincePageViewSeconds : -1;
 }
 
 /** `dimensions` object argument → {id: decoded value}; keys other than "dimensionN" are ignored. */
