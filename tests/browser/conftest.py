@@ -25,7 +25,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from e2e.conftest import provision
+from e2e.conftest import Provisioned, provision
 from e2e.server import Server
 
 from footfall.meta import services
@@ -55,6 +55,7 @@ class Footfall:
     data_dir: Path
     apps: dict[str, str]
     goals: dict[str, int]
+    provisioned: Provisioned
 
     @property
     def url(self) -> str:
@@ -119,7 +120,7 @@ def snapshot_query(data_dir: Path, sql: str, params: Any) -> list[tuple[Any, ...
 def footfall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Footfall]:
     """One provisioned server for every browser test; one app per group, one goal per app."""
     data_dir = tmp_path_factory.mktemp("browser") / "data"
-    provision(data_dir)
+    provisioned = provision(data_dir)
     meta = MetaStore(f"sqlite:///{data_dir / 'meta.sqlite'}")
     apps: dict[str, str] = {}
     goals: dict[str, int] = {}
@@ -137,7 +138,7 @@ def footfall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Footfall]:
     server = Server(data_dir)
     server.start()
     try:
-        yield Footfall(server, data_dir, apps, goals)
+        yield Footfall(server, data_dir, apps, goals, provisioned)
     finally:
         server.stop()
 
