@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+
 from collect.amp import amp_params, amp_query
 
 pytestmark = pytest.mark.browser
@@ -23,17 +24,25 @@ def test_amp_requests_are_stored_as_their_event_types(tab_factory: Any) -> None:
     }
     requests = [
         ("pageview", {}),
-        ("customevent", {"event_category": "social", "event_action": "recommend", "event_name": "News letter"}),
+        (
+            "customevent",
+            {"event_category": "social", "event_action": "recommend", "event_name": "News letter"},
+        ),
         ("download", {"download_url": "https://example.com/whitepaper.pdf"}),
         ("outlink", {"outlink_url": "https://another-site.com/"}),
-        ("search", {"search_keyword": "apple", "search_category": "fruits", "search_result_count": "10"}),
+        (
+            "search",
+            {"search_keyword": "apple", "search_category": "fruits", "search_result_count": "10"},
+        ),
         ("goal", {"goal_id": str(goal), "revenue": "59.99"}),
     ]
     urls = [
         f"{tab.footfall.url}/ppms.php?" + amp_query(amp_params(kind, tab.app, page, vars))
         for kind, vars in requests
     ]
-    tab.pages.pages["/amp.html"] = "<!doctype html><html amp><head><title>AMP example page</title></head><body>amp</body></html>"
+    tab.pages.pages["/amp.html"] = (
+        "<!doctype html><html amp><head><title>AMP example page</title></head><body>amp</body></html>"
+    )
     tab.page.goto(page["url"])
     sent = tab.run(f"() => {json.dumps(urls)}.map(u => navigator.sendBeacon(u, ''))")
     assert sent == [True] * 6
@@ -46,7 +55,17 @@ def test_amp_requests_are_stored_as_their_event_types(tab_factory: Any) -> None:
         [
             (1, "AMP example page", "", "", "", "", None, None, None),
             (2, "AMP example page", "", "", "https://another-site.com/", "", None, None, None),
-            (3, "AMP example page", "", "https://example.com/whitepaper.pdf", "", "", None, None, None),
+            (
+                3,
+                "AMP example page",
+                "",
+                "https://example.com/whitepaper.pdf",
+                "",
+                "",
+                None,
+                None,
+                None,
+            ),
             (4, "AMP example page", "", "", "", "apple", 10, None, None),
             (5, "AMP example page", "recommend", "", "", "", None, None, None),
             (8, "AMP example page", "", "", "", "", None, goal, 59.99),

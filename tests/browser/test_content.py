@@ -24,7 +24,11 @@ BLOCKS = """
 
 RULES = [
     {"name": "Our business partner ad", "piece": "Unknown", "target": "http://some-company.tld/"},
-    {"name": "Partner banner", "piece": "/images/banners/some-company.png", "target": "http://some-company.tld/"},
+    {
+        "name": "Partner banner",
+        "piece": "/images/banners/some-company.png",
+        "target": "http://some-company.tld/",
+    },
     {"name": "Survey form", "piece": "Unknown", "target": "http://our-company.tld/form-handler"},
     {"name": "Quiet", "piece": "Piece Q", "target": ""},
     {"name": "Below the fold", "piece": "Footer", "target": ""},
@@ -42,7 +46,9 @@ def test_markup_rules_and_all_impressions(tab_factory: Any) -> None:
     tab.open("shop.test", "/content.html", BLOCKS, '_paq.push(["trackPageView", "Content page"]);')
     tab.page.wait_for_function("() => window.Piwik !== undefined")
     assert tab.run("() => Piwik.getAsyncTracker().logAllContentBlocksOnPage()") == RULES
-    tab.run('() => { _paq.push(["trackAllContentImpressions"]); _paq.push(["trackAllContentImpressions"]); }')
+    tab.run(
+        '() => { _paq.push(["trackAllContentImpressions"]); _paq.push(["trackAllContentImpressions"]); }'
+    )
     tab.wait_hits(lambda h: "c_n" in h, 5)
     tab.page.wait_for_timeout(300)
     assert sorted(_impressions(tab)) == sorted((r["name"], r["piece"], r["target"]) for r in RULES)
@@ -53,7 +59,11 @@ def test_markup_rules_and_all_impressions(tab_factory: Any) -> None:
     tab.page.click("#quiet", force=True)
     [click] = tab.wait_hits(lambda h: "c_i" in h)
     tab.page.wait_for_timeout(300)
-    assert (click["c_i"], click["c_n"], click["c_t"]) == ("click", "Survey form", "http://our-company.tld/form-handler")
+    assert (click["c_i"], click["c_n"], click["c_t"]) == (
+        "click",
+        "Survey form",
+        "http://our-company.tld/form-handler",
+    )
     assert len([h for h in tab.hits() if "c_i" in h]) == 1
     tab.footfall.expect(
         "SELECT event_type, content_name, content_piece, content_target, content_interaction"

@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 import pytest
+
 from conftest import page_html
 
 pytestmark = pytest.mark.browser
@@ -32,7 +33,9 @@ def test_pk_vid_carries_the_visitor_to_the_other_domain(tab_factory: Any) -> Non
     assert landed["_id"] == start["_id"]  # blog.test had no cookie: the id came with the link
     assert not any(h.get("link") for h in tab.hits())  # a linked domain is not an outlink
     [blog_cookie] = [
-        c for c in tab.context.cookies() if c["name"].startswith("_pk_id.") and c["domain"] == "blog.test"
+        c
+        for c in tab.context.cookies()
+        if c["name"].startswith("_pk_id.") and c["domain"] == "blog.test"
     ]
     assert blog_cookie["value"].startswith(start["_id"])
     tab.footfall.expect(
@@ -49,7 +52,7 @@ def test_expired_pk_vid_is_ignored_and_custom_decorator(tab_factory: Any) -> Non
         "blog.test",
         f"/stale.html?pk_vid={stale}",
         "",
-        SETUP.replace('document.title', '"Stale link"'),
+        SETUP.replace("document.title", '"Stale link"'),
     )
     [hit] = tab.wait_hits(lambda h: h.get("action_name") == "Stale link")
     assert hit["_id"] != "0123456789abcdef"
@@ -64,7 +67,9 @@ def test_expired_pk_vid_is_ignored_and_custom_decorator(tab_factory: Any) -> Non
         + SETUP.replace("document.title", '"Custom decorator"'),
     )
     [own] = tab.wait_hits(lambda h: h.get("action_name") == "Custom decorator")
-    tab.run("() => document.getElementById('go').addEventListener('click', e => e.preventDefault())")
+    tab.run(
+        "() => document.getElementById('go').addEventListener('click', e => e.preventDefault())"
+    )
     tab.page.click("#go")
     href = tab.run("() => document.getElementById('go').href")
     assert href.startswith("http://blog.test/x#pk_vid=" + own["_id"])

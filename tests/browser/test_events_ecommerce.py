@@ -79,7 +79,9 @@ def test_ecommerce_cart_order_and_product_views(tab_factory: Any) -> None:
         ["82775027", "MEGA Milk Chocolate 200g", "Candy", 6, 1],
         ["01809926", "FRUTASTIC Mango", "Fruits", 4, 2],  # same SKU again replaces, not adds
     ]
-    assert tab.run("() => window.cart") == {"01809926": ["01809926", "FRUTASTIC Mango", "Fruits", 4, 2]}
+    assert tab.run("() => window.cart") == {
+        "01809926": ["01809926", "FRUTASTIC Mango", "Fruits", 4, 2]
+    }
     tab.run(
         """() => {
         _paq.push(["clearEcommerceCart"]);
@@ -91,7 +93,11 @@ def test_ecommerce_cart_order_and_product_views(tab_factory: Any) -> None:
     )
     [order] = tab.wait_hits(lambda h: h.get("ec_id") == "online-5289")
     assert (order["revenue"], order["ec_st"], order["ec_tx"], order["ec_sh"], order["ec_dt"]) == (
-        "16", "10", "1", "6", "2",
+        "16",
+        "10",
+        "1",
+        "6",
+        "2",
     )
     assert [i[0] for i in json.loads(order["ec_items"])] == ["66251929", "08273511"]
     assert tab.run("() => window.afterOrder") == {}  # the order clears the cart
@@ -102,11 +108,27 @@ def test_ecommerce_cart_order_and_product_views(tab_factory: Any) -> None:
         [tab.app],
         [
             (
-                16, 14.0, None, None, None, None, None, "", 2,
+                16,
+                14.0,
+                None,
+                None,
+                None,
+                None,
+                None,
+                "",
+                2,
                 '[["82775027","MEGA Milk Chocolate 200g","Candy",6.0,1],["01809926","FRUTASTIC Mango","Fruits",4.0,2]]',
             ),
             (
-                9, None, 16.0, 10.0, 1.0, 6.0, 2.0, "online-5289", 2,
+                9,
+                None,
+                16.0,
+                10.0,
+                1.0,
+                6.0,
+                2.0,
+                "online-5289",
+                2,
                 '[["66251929","Red Unicorn Coffee Mug","Tableware",8.0,1],["08273511","SUPER Blue Ink Pen 0.2","Office",2.0,2]]',
             ),
         ],

@@ -39,7 +39,9 @@ _paq.push(["removeDownloadExtensions", "jpg|jpeg"]);
 
 def _click(tab: Any, selector: str) -> None:
     # why: stop navigation so the page (and its listeners) stay; the tracker acts on the click.
-    tab.run(f"() => document.querySelector('{selector}').addEventListener('click', e => e.preventDefault())")
+    tab.run(
+        f"() => document.querySelector('{selector}').addEventListener('click', e => e.preventDefault())"
+    )
     tab.page.click(selector)
 
 
@@ -48,8 +50,21 @@ def test_downloads_and_outlinks_by_rule(tab_factory: Any) -> None:
     tab.open("www.shop.test", "/links.html", LINKS, SETUP)
     tab.page.wait_for_function("() => window.Piwik !== undefined")
     base = tab.pages.url("www.shop.test", "")
-    for selector in ("#pdf", "#query", "#attr", "#cls", "#custom-dl", "#webp", "#jpg", "#external",
-                     "#sub", "#internal", "#outcls", "#ignored", "#ignored2"):
+    for selector in (
+        "#pdf",
+        "#query",
+        "#attr",
+        "#cls",
+        "#custom-dl",
+        "#webp",
+        "#jpg",
+        "#external",
+        "#sub",
+        "#internal",
+        "#outcls",
+        "#ignored",
+        "#ignored2",
+    ):
         _click(tab, selector)
     # a link added later is tracked once it gets a listener
     tab.run(
@@ -60,17 +75,30 @@ def test_downloads_and_outlinks_by_rule(tab_factory: Any) -> None:
     }"""
     )
     _click(tab, "#late")
-    tab.run("""() => _paq.push(["trackLink", "https://piwik.example.org/support", "link", {dimension2: "manual"}])""")
+    tab.run(
+        """() => _paq.push(["trackLink", "https://piwik.example.org/support", "link", {dimension2: "manual"}])"""
+    )
     tab.wait_hits(lambda h: "link" in h, 3)
     tab.wait_hits(lambda h: "download" in h, 7)
     tab.page.wait_for_timeout(300)
     downloads = sorted(h["download"].removeprefix(base) for h in tab.hits() if "download" in h)
     outlinks = sorted(h["link"].removeprefix(base) for h in tab.hits() if "link" in h)
-    assert downloads == sorted([
-        "/files/guide.pdf", "/get?file=report.xlsx&page=3", "/target-file", "/target-file-2",
-        "/target-file-3", "/images/photo.webp", "/late.zip",
-    ])
-    assert outlinks == ["/partner", "https://piwik.example.org/pricing", "https://piwik.example.org/support"]
+    assert downloads == sorted(
+        [
+            "/files/guide.pdf",
+            "/get?file=report.xlsx&page=3",
+            "/target-file",
+            "/target-file-2",
+            "/target-file-3",
+            "/images/photo.webp",
+            "/late.zip",
+        ]
+    )
+    assert outlinks == [
+        "/partner",
+        "https://piwik.example.org/pricing",
+        "https://piwik.example.org/support",
+    ]
     assert all(s.resource_type == "ping" for s in tab.sent if any("download" in h for h in s.hits))
     [manual] = [h for h in tab.hits() if h.get("link", "").endswith("/support")]
     assert manual["dimension2"] == "manual"

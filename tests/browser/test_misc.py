@@ -39,7 +39,13 @@ def test_custom_variables_and_dimensions(tab_factory: Any) -> None:
     [event] = tab.wait_hits(lambda h: h.get("e_a") == "with dimensions")
     assert (event["dimension3"], event["dimension6"]) == ("logged in", "Äpfel?")
     assert "cvar" not in event and "other" not in event
-    assert tab.run("() => window.got") == [["AspectRatio", "16:9"], False, "logged in", "caf%C3%A9", "café"]
+    assert tab.run("() => window.got") == [
+        ["AspectRatio", "16:9"],
+        False,
+        "logged in",
+        "caf%C3%A9",
+        "café",
+    ]
     tab.footfall.expect(
         "SELECT event_custom_variable_key_2, event_custom_variable_value_2 FROM events"
         " WHERE website_id = ? AND event_title = 'Custom page' AND event_type = 1",
@@ -71,10 +77,16 @@ def test_post_requests_custom_processing_ping_and_tracking_source(tab_factory: A
     [view] = tab.wait_hits(lambda h: h.get("action_name") == "Posted page")
     [sent] = [s for s in tab.sent if view in s.hits]
     assert sent.method == "POST" and sent.content_type == "text/plain"
-    assert (view["ts_n"], view["ts_v"], view["dimension9"]) == ("custom-source", "2.0.1", "processed")
+    assert (view["ts_n"], view["ts_v"], view["dimension9"]) == (
+        "custom-source",
+        "2.0.1",
+        "processed",
+    )
     tab.wait_hits(lambda h: h.get("ping") == "6")
     assert tab.run("() => window.source") == ["custom-source", "2.0.1"]
-    assert tab.run("() => document.querySelector('meta[name=ppms-site-inspector]') !== null") is True
+    assert (
+        tab.run("() => document.querySelector('meta[name=ppms-site-inspector]') !== null") is True
+    )
     tab.footfall.expect(
         "SELECT tracking_source FROM sessions WHERE website_id = ? AND session_entry_title = 'Posted page'"
         " ORDER BY session_version DESC LIMIT 1",

@@ -25,7 +25,7 @@ def test_documented_snippet_tracks_a_page_view(tab_factory: Any) -> None:
     assert tab.sent[0].method == "GET"
     tab.footfall.expect(
         "SELECT event_type, event_url, event_title FROM events WHERE website_id = ?"
-        " AND event_title = 'Snippet page'",
+        " AND event_type = 1 AND event_title = 'Snippet page'",
         [tab.app],
         [(1, tab.pages.url("shop.test", "/snippet.html"), "Snippet page")],
     )
@@ -33,9 +33,19 @@ def test_documented_snippet_tracks_a_page_view(tab_factory: Any) -> None:
 
 def test_visitor_and_session_continue_across_page_loads(tab_factory: Any) -> None:
     tab = tab_factory("pageviews")
-    tab.open("shop.test", "/first.html", "one", '_paq.push(["setDocumentTitle", "Continuity 1"]); _paq.push(["trackPageView"]);')
+    tab.open(
+        "shop.test",
+        "/first.html",
+        "one",
+        '_paq.push(["setDocumentTitle", "Continuity 1"]); _paq.push(["trackPageView"]);',
+    )
     [first] = tab.wait_hits(lambda h: h.get("action_name") == "Continuity 1")
-    tab.open("shop.test", "/second.html", "two", '_paq.push(["setDocumentTitle", "Continuity 2"]); _paq.push(["trackPageView"]);')
+    tab.open(
+        "shop.test",
+        "/second.html",
+        "two",
+        '_paq.push(["setDocumentTitle", "Continuity 2"]); _paq.push(["trackPageView"]);',
+    )
     [second] = tab.wait_hits(lambda h: h.get("action_name") == "Continuity 2")
     assert first["_id"] == second["_id"]
     assert (first["_idvc"], second["_idvc"]) == ("1", "1")  # one visit: the _pk_ses cookie held
@@ -43,7 +53,7 @@ def test_visitor_and_session_continue_across_page_loads(tab_factory: Any) -> Non
     assert first["pv_id"] != second["pv_id"]
     tab.footfall.expect(
         "SELECT count(DISTINCT session_id), count(*), min(event_title) FROM events"
-        " WHERE website_id = ? AND event_title LIKE 'Continuity %'",
+        " WHERE website_id = ? AND event_type = 1 AND event_title LIKE 'Continuity %'",
         [tab.app],
         [(1, 2, "Continuity 1")],
     )
@@ -85,7 +95,7 @@ def test_custom_url_title_referrer_and_spa_virtual_page_views(tab_factory: Any) 
     assert home["pv_id"] != cart["pv_id"]
     tab.footfall.expect(
         "SELECT event_title, page_view_index FROM events WHERE website_id = ?"
-        " AND event_title LIKE 'SPA %' ORDER BY timestamp, event_index",
+        " AND event_type = 1 AND event_title LIKE 'SPA %' ORDER BY timestamp, event_index",
         [tab.app],
         [("SPA home", 0), ("SPA cart", 1)],
     )
@@ -94,7 +104,13 @@ def test_custom_url_title_referrer_and_spa_virtual_page_views(tab_factory: Any) 
 @pytest.mark.parametrize("script", ["piwik.js", "matomo.js"])
 def test_piwik_and_matomo_paths_serve_the_same_tracker(tab_factory: Any, script: str) -> None:
     tab = tab_factory("pageviews")
-    tab.open("shop.test", f"/{script}.html", "x", f'_paq.push(["trackPageView", "via {script}"]);', script=script)
+    tab.open(
+        "shop.test",
+        f"/{script}.html",
+        "x",
+        f'_paq.push(["trackPageView", "via {script}"]);',
+        script=script,
+    )
     tab.wait_hits(lambda h: h.get("action_name") == f"via {script}")
 
 

@@ -30,7 +30,11 @@ def test_tracking_code_route(footfall: Any) -> None:
     with httpx.Client(base_url=footfall.url) as http:
         token = http.post(
             "/auth/token",
-            json={"grant_type": "client_credentials", "client_id": p.client_id, "client_secret": p.client_secret},
+            json={
+                "grant_type": "client_credentials",
+                "client_id": p.client_id,
+                "client_secret": p.client_secret,
+            },
         ).json()["access_token"]
         auth = {"authorization": f"Bearer {token}"}
         r = http.get(f"/api/apps/v2/{app}/tracking-code", headers=auth)
@@ -41,8 +45,12 @@ def test_tracking_code_route(footfall: Any) -> None:
         missing = http.get(f"/api/apps/v2/{app}/tracking-code")
         assert missing.status_code == 401
         assert missing.json()["errors"][0]["code"] == "not_authenticated"
-        bad = http.get(f"/api/apps/v2/{app}/tracking-code", headers={"authorization": "Bearer nope"})
+        bad = http.get(
+            f"/api/apps/v2/{app}/tracking-code", headers={"authorization": "Bearer nope"}
+        )
         assert bad.status_code == 403
-        unknown = http.get("/api/apps/v2/00000000-0000-0000-0000-000000000000/tracking-code", headers=auth)
+        unknown = http.get(
+            "/api/apps/v2/00000000-0000-0000-0000-000000000000/tracking-code", headers=auth
+        )
         assert unknown.status_code == 404
         assert unknown.json()["errors"][0]["title"].startswith("App with id: 00000000")

@@ -78,10 +78,20 @@ def test_disable_and_delete_cookies(tab_factory: Any) -> None:
     tab.open("shop.test", "/c1.html", "x", '_paq.push(["trackPageView", "Cookies on"]);')
     [first] = tab.wait_hits(lambda h: h.get("action_name") == "Cookies on")
     assert any(n.startswith("_pk_id.") for n in _cookies(tab))
-    tab.open("shop.test", "/c2.html", "x", '_paq.push(["deleteCookies"]); _paq.push(["trackPageView", "Cookies deleted"]);')
+    tab.open(
+        "shop.test",
+        "/c2.html",
+        "x",
+        '_paq.push(["deleteCookies"]); _paq.push(["trackPageView", "Cookies deleted"]);',
+    )
     [second] = tab.wait_hits(lambda h: h.get("action_name") == "Cookies deleted")
     assert second["_id"] != first["_id"] and second["_idn"] == "1"  # a new visitor after deletion
-    tab.open("shop.test", "/c3.html", "x", '_paq.push(["disableCookies"]); _paq.push(["trackPageView", "Cookies off"]);')
+    tab.open(
+        "shop.test",
+        "/c3.html",
+        "x",
+        '_paq.push(["disableCookies"]); _paq.push(["trackPageView", "Cookies off"]);',
+    )
     [third] = tab.wait_hits(lambda h: h.get("action_name") == "Cookies off")
     assert third["cookie"] == "0" and "_id" not in third
     assert not any(n.startswith("_pk_") for n in _cookies(tab))

@@ -15,7 +15,22 @@ def test_snippet_names_the_app_and_the_public_url(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = str(tmp_path / "data")
-    assert main(["apps", "create", "--name", "Shop", "--url", "shop.example", "--json", "--data-dir", data]) == 0
+    assert (
+        main(
+            [
+                "apps",
+                "create",
+                "--name",
+                "Shop",
+                "--url",
+                "shop.example",
+                "--json",
+                "--data-dir",
+                data,
+            ]
+        )
+        == 0
+    )
     app = json.loads(capsys.readouterr().out)
     monkeypatch.setenv("FOOTFALL_PUBLIC_URL", "https://analytics.example.com/")
     for ref in (app["id"], str(app["alias"])):
@@ -29,11 +44,13 @@ def test_snippet_names_the_app_and_the_public_url(
     assert json.loads(capsys.readouterr().out)["id"] == app["id"]
 
 
-def test_unknown_app_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_app_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["apps", "snippet", "42", "--data-dir", str(tmp_path / "d")]) == 1
     assert capsys.readouterr().err == "footfall: error: App with id: 42 does not exist\n"
 
 
 def test_snippet_escapes_what_it_embeds() -> None:
     code = tracking_code('https://x.example/"</script>', "id")
-    assert "</script>\"" not in code and '\\"' in code and "<\\/script>" in code
+    assert '</script>"' not in code and '\\"' in code and "<\\/script>" in code

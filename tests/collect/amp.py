@@ -30,7 +30,9 @@ KINDS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def amp_params(kind: str, website_id: str, page: dict[str, str], vars: dict[str, str]) -> list[tuple[str, str]]:
+def amp_params(
+    kind: str, website_id: str, page: dict[str, str], vars: dict[str, str]
+) -> list[tuple[str, str]]:
     """The parameters of one AMP request of `kind`, in the order AMP writes them."""
     values = {**page, **vars}
     if kind == "customevent" and not values.get("event_value"):

@@ -29,10 +29,23 @@ PAGE = {
         (
             "customevent",
             {"event_category": "social", "event_action": "recommend", "event_name": "News letter"},
-            {"event_category": "social", "event_action": "recommend", "event_name": "News letter", "event_value": 0.0},
+            {
+                "event_category": "social",
+                "event_action": "recommend",
+                "event_name": "News letter",
+                "event_value": 0.0,
+            },
         ),
-        ("download", {"download_url": "https://example.com/whitepaper.pdf"}, {"download_url": "https://example.com/whitepaper.pdf"}),
-        ("outlink", {"outlink_url": "https://another-site.com/"}, {"outlink_url": "https://another-site.com/"}),
+        (
+            "download",
+            {"download_url": "https://example.com/whitepaper.pdf"},
+            {"download_url": "https://example.com/whitepaper.pdf"},
+        ),
+        (
+            "outlink",
+            {"outlink_url": "https://another-site.com/"},
+            {"outlink_url": "https://another-site.com/"},
+        ),
         (
             "search",
             {"search_keyword": "apple", "search_category": "fruits", "search_result_count": "10"},
@@ -51,7 +64,9 @@ def test_amp_requests_are_accepted_and_parsed(
     if transport == "image":
         r = harness.get("/ppms.php?" + query)
     elif transport == "beacon":
-        r = harness.post("/ppms.php?" + query, content=b"", headers={"content-type": "text/plain;charset=UTF-8"})
+        r = harness.post(
+            "/ppms.php?" + query, content=b"", headers={"content-type": "text/plain;charset=UTF-8"}
+        )
     else:
         r = harness.post("/ppms.php?" + query, content=b"", headers=origin)
         assert r.headers["access-control-allow-origin"] == origin["origin"]
@@ -59,7 +74,11 @@ def test_amp_requests_are_accepted_and_parsed(
     assert r.status_code == 202
     [record] = harness.spool.records
     hit = parse_hit(record)
-    assert (hit.url, hit.cookie_visitor_id, hit.pv_id) == (PAGE["url"], PAGE["visitor_id"], "a1b2c3")
+    assert (hit.url, hit.cookie_visitor_id, hit.pv_id) == (
+        PAGE["url"],
+        PAGE["visitor_id"],
+        "a1b2c3",
+    )
     assert hit.resolution == "412x915"
     for field, value in expected.items():
         assert getattr(hit, field) == value, field
