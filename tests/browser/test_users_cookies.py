@@ -71,6 +71,13 @@ def test_anonymous_mode_strict_privacy_and_deanonymization(tab_factory: Any) -> 
     [deanonymize] = tab.wait_hits(lambda h: h.get("ping") == "4")
     assert "uia" not in deanonymize and len(deanonymize["_id"]) == 16
     assert any(n.startswith("_pk_id.") for n in _cookies(tab))
+    # the deanonymization joins the anonymous visit (found by its session hash)
+    tab.footfall.expect(
+        "SELECT count(*) FROM events WHERE website_id = ? AND event_type = 20 AND session_id IN"
+        " (SELECT session_id FROM events WHERE event_title = 'Anonymous page' AND event_type = 1)",
+        [tab.app],
+        [(1,)],
+    )
 
 
 def test_disable_and_delete_cookies(tab_factory: Any) -> None:
@@ -93,6 +100,6 @@ def test_disable_and_delete_cookies(tab_factory: Any) -> None:
         '_paq.push(["disableCookies"]); _paq.push(["trackPageView", "Cookies off"]);',
     )
     [third] = tab.wait_hits(lambda h: h.get("action_name") == "Cookies off")
-    assert third["cookie"] == "0" and "_id" not in third
+    assert "_id" not in third and third["cookie"] == "1"  # the browser still supports cookies
     assert not any(n.startswith("_pk_") for n in _cookies(tab))
     assert tab.run("() => Piwik.getAsyncTracker().hasCookies()") is True

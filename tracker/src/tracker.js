@@ -180,7 +180,7 @@ export function createTracker(win, trackerUrl, siteId) {
     writeVisitor(v);
     if (keepsCookies()) jar.set('ses', '1', cfg.sessionTimeout);
     const ref = attribution(url, newVisit);
-    if (!keepsCookies()) return [['cookie', '0']];
+    if (!keepsCookies()) return [];
     return [
       ['_id', v.id],
       ['_idts', v.createTs],
@@ -192,7 +192,6 @@ export function createTracker(win, trackerUrl, siteId) {
       ['_rck', ref[1]],
       ['_refts', ref[2]],
       ['_ref', ref[3]],
-      ['cookie', '1'],
     ];
   }
 
@@ -232,7 +231,10 @@ export function createTracker(win, trackerUrl, siteId) {
       ['uid', s.anonymous ? '' : s.userId],
       ['uia', s.anonymous ? 1 : ''],
       ['res', s.strict ? '' : screen.width * (win.devicePixelRatio || 1) + 'x' + screen.height * (win.devicePixelRatio || 1)],
-      ['pdf', s.strict ? '' : nav.pdfViewerEnabled ? 1 : ''],
+      // why: browser features (seed 000 plugins), not the tracker's settings: they feed the
+      // session hash, which must not change when a visitor leaves anonymous mode
+      ['cookie', s.strict ? '' : nav.cookieEnabled ? 1 : 0],
+      ['pdf', s.strict ? '' : nav.pdfViewerEnabled ? 1 : 0],
       ['pv_id', s.pvId],
       ['send_image', 0],
       ['ts_n', s.source[0]],
