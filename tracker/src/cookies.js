@@ -8,10 +8,13 @@ export function cookieJar(doc, cfg) {
   const domainAlias = () => doc.location.hostname.replace(/^www\./, '');
   const cookieDomain = () => (cfg.cookieDomain ? cfg.cookieDomain.replace(/^\*/, '') : '');
 
+  const hashes = {};
+
   function name(kind) {
     // why: the same hash as the Piwik/Matomo trackers, so existing `_pk_id` cookies stay valid
     // when a site moves to this tracker, and AMP pages can name the cookie (seed 001 §2.4.1).
-    const hash = sha1((cookieDomain() || domainAlias()) + (cfg.cookiePath || '/')).slice(0, 4);
+    const scope = (cookieDomain() || domainAlias()) + (cfg.cookiePath || '/');
+    const hash = hashes[scope] || (hashes[scope] = sha1(scope).slice(0, 4));
     return cfg.cookiePrefix + kind + '.' + cfg.siteId + '.' + hash;
   }
 
