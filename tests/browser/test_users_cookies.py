@@ -31,7 +31,7 @@ def test_user_id_visitor_info_and_cookie_settings(tab_factory: Any) -> None:
     assert login["uid"] == "user-name@example.com" and "uid" not in logout
     info = tab.run("() => window.info")
     assert info[1] == tab.run("() => window.vid") == login["_id"]
-    assert info[0] == "0" and info[3] == "1" and len(info) == 7
+    assert info[0] == "0" and info[3] == "0" and len(info) == 7  # no visit before this one
     cookies = _cookies(tab)
     id_cookie = next(c for n, c in cookies.items() if n.startswith("_ff_id." + tab.app + "."))
     assert id_cookie["value"].split(".")[0] == login["_id"]

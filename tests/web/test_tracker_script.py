@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.applications import Starlette
 
 from footfall.web.tracker_script import SCRIPT_PATHS, TrackerScript, tracker_script_routes
@@ -98,3 +100,12 @@ def test_head_and_other_methods(client: Client) -> None:
     head = client.request("HEAD", "/matomo.js")
     assert head.status_code == 200 and head.content == b""
     assert client.request("POST", "/ppms.js").status_code == 405
+
+
+@given(st.text(max_size=200), st.text(max_size=80))
+@settings(max_examples=200, deadline=None)
+def test_any_header_values_pick_a_variant_and_never_raise(accept: str, if_none_match: str) -> None:
+    body, encoding, etag = SCRIPT.variant(accept)
+    assert (body, encoding) in {(SCRIPT.brotli, "br"), (SCRIPT.gzip, "gzip"), (SCRIPT.identity, "")}
+    assert etag.startswith(SCRIPT.etag[:-1])
+    SCRIPT.matches(if_none_match)

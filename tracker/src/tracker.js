@@ -646,7 +646,9 @@ export function createTracker(win, trackerUrl, siteId) {
     getVisitorId: () => readVisitor().id,
     getVisitorInfo() {
       const v = readVisitor();
-      return [v.isNew, v.id, v.createTs, v.visitCount, v.currentTs, v.lastTs, v.orderTs].map(String);
+      // index 3 is the number of earlier visits: the current one counts once a request started it
+      const previous = keepsCookies() && jar.get('ses') ? v.visitCount - 1 : v.visitCount;
+      return [v.isNew, v.id, v.createTs, previous, v.currentTs, v.lastTs, v.orderTs].map(String);
     },
 
     // cookies
