@@ -201,9 +201,13 @@ def pages() -> Iterator[Pages]:
     p.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Chromium; `make test` installs /usr/bin/chromium when it is missing."""
+    """Headless Chromium; `make test` installs /usr/bin/chromium when it is missing.
+
+    why: module scope: Playwright's sync API holds an event loop on the main thread while it
+    runs, which would break every later test that calls asyncio.run().
+    """
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM.exists(), (
