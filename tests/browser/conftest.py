@@ -285,10 +285,14 @@ class Tab:
 
 
 def page_html(server: str, app: str, body: str, commands: str, script: str = "ppms.js") -> str:
-    """A page with the documented snippet (seed 001 §2.1.2) plus `commands` pushed first."""
+    """A page with the documented snippet (seed 001 §2.1.2) plus `commands` pushed first.
+
+    Page-performance sampling is off unless `commands` turn it on, so tests see no random hits.
+    """
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>Test page</title>
 <script>
   var _paq = window._paq = window._paq || [];
+  _paq.push(["setTimingDataSamplingOnPageLoad", 0]);  // no random page-performance hits
   {commands}
   (function() {{
     var u="{server}/";

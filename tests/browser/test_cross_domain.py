@@ -24,12 +24,12 @@ def test_pk_vid_carries_the_visitor_to_the_other_domain(tab_factory: Any) -> Non
     target = tab.pages.url("blog.test", "/landing.html")
     tab.pages.pages["/landing.html"] = ""  # filled below, once the tracker URL is known
     tab.open("shop.test", "/start.html", f'<a id="go" href="{target}">blog</a>', SETUP)
-    [start] = tab.wait_hits(lambda h: h["url"].endswith("/start.html"))
+    [start] = tab.wait_hits(lambda h: h["url"].endswith("/start.html") and "action_name" in h)
     tab.pages.pages["/landing.html"] = page_html(tab.footfall.url, tab.app, "landed", SETUP)
     with tab.page.expect_navigation():
         tab.page.click("#go")
     assert "pk_vid=" + start["_id"] in tab.page.url
-    [landed] = tab.wait_hits(lambda h: "/landing.html" in h["url"])
+    [landed] = tab.wait_hits(lambda h: "/landing.html" in h["url"] and "action_name" in h)
     assert landed["_id"] == start["_id"]  # blog.test had no cookie: the id came with the link
     assert not any(h.get("link") for h in tab.hits())  # a linked domain is not an outlink
     [blog_cookie] = [
