@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: venv run test lint typecheck pytest bench clean
+.PHONY: venv run test lint typecheck pytest bench clean tracker tracker-check browser-deps
+# why: CI runs as root on Debian; a developer's machine may need sudo for apt-get
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+TRACKER_DEPS := tracker/node_modules/.package-lock.json
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -24,10 +27,25 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-pytest: venv
+pytest: venv browser-deps tracker-check
 	$(BIN)/pytest -q -p no:cacheprovider
 
 test: lint typecheck pytest
+
+# The JavaScript tracker: esbuild from npm builds src/footfall/web/static/ppms.js (committed).
+$(TRACKER_DEPS): tracker/package.json tracker/package-lock.json
+	command -v npm >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm)
+	cd tracker && npm ci --no-audit --no-fund
+
+tracker: $(TRACKER_DEPS)
+	cd tracker && node build.mjs
+
+tracker-check: $(TRACKER_DEPS)
+	cd tracker && node build.mjs --check
+
+# Browser tests drive Debian's Chromium through Playwright (no `playwright install` download).
+browser-deps:
+	test -x /usr/bin/chromium || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium)
 
 bench: venv
 	$(BIN)/python bench/ingest.py

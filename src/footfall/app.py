@@ -86,6 +86,8 @@ def build(settings: Settings) -> Runtime:
     from footfall.meta.directory import MetaDirectory
     from footfall.meta.store import MetaStore
     from footfall.pipeline.steps import StepConfig, default_steps
+    from footfall.web.tracker_script import tracker_script_routes
+    from footfall.web.tracking_code import tracking_code_routes
 
     settings.data_path.mkdir(parents=True, exist_ok=True)
     meta = MetaStore(settings.meta_dsn)
@@ -124,7 +126,8 @@ def build(settings: Settings) -> Runtime:
         flush_interval=settings.flush_interval_ms / 1000,
         flush_max_rows=settings.flush_max_rows,
     )
-    collector = make_collector(spool, directory, MetaTokenChecker(meta, keys), settings)
+    checker = MetaTokenChecker(meta, keys)
+    collector = make_collector(spool, directory, checker, settings)
     runtime = Runtime(settings=settings, spool=spool, store=store, pipeline=pipeline, app=collector)
 
     async def healthz(request: Request) -> Response:
@@ -159,6 +162,8 @@ def build(settings: Settings) -> Runtime:
             Route("/healthz", healthz),
             Route("/metrics", metrics),
             *make_auth_routes(meta, keys),
+            *tracker_script_routes(),
+            *tracking_code_routes(meta, checker, str(settings.public_url or "")),
             *make_platform_routes(Context(meta, authorizer, on_change=directory.invalidate)),
             *make_analytics_routes(store, meta),
         ],

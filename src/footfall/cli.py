@@ -1,4 +1,5 @@
-"""The `footfall` command: init, apps, users, credentials, keys, serve, status, import-logs.
+"""The `footfall` command: init, apps (create, list, snippet), users, credentials, permissions, keys,
+serve, status, import-logs.
 
 Exit codes: 0 success; 1 a runtime problem (server not running, object missing, conflict);
 2 bad input (a usage error, an invalid setting or value). Errors print one line on stderr.
@@ -132,6 +133,24 @@ def cmd_apps_list(args: argparse.Namespace, settings: Settings) -> int:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[5])
     if not apps:
         print("(no apps yet: footfall apps create --name NAME --url URL)")
+    return 0
+
+
+def cmd_apps_snippet(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the install snippet of an app (seed 001 §2.1.2) for this instance's URL."""
+    from footfall.meta import services
+    from footfall.web.snippet import tracking_code
+
+    meta = _open_meta(settings)
+    try:
+        app = services.get_app(meta, args.app)
+    finally:
+        meta.close()
+    code = tracking_code(settings.base_url, app.id)
+    if args.json:
+        _emit({"id": app.id, "code": code})
+    else:
+        print(code, end="")
     return 0
 
 
@@ -549,6 +568,11 @@ def _add_admin_commands(subs: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--if-absent", action="store_true", help="reuse an app with the same name")
     _json_flag(p)
     _json_flag(_command(apps_subs, "list", cmd_apps_list, "list apps", common))
+    p = _command(
+        apps_subs, "snippet", cmd_apps_snippet, "print an app's tracking code snippet", common
+    )
+    p.add_argument("app", metavar="ID", help="app id (UUID) or integer alias")
+    _json_flag(p)
     users = _command(subs, "users", _needs_sub, "manage users", common)
     users_subs = users.add_subparsers(title="commands", metavar="COMMAND")
     p = _command(

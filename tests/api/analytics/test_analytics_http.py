@@ -271,7 +271,12 @@ def test_a_meta_site_answers_over_its_apps(world: World) -> None:
     }
     created = httpx.post(
         world.server.url + "/api/meta-sites/v1",
-        json={"data": {"type": "ppms/meta-site", "attributes": {"name": "All", "timezone": "Europe/Warsaw"}}},
+        json={
+            "data": {
+                "type": "ppms/meta-site",
+                "attributes": {"name": "All", "timezone": "Europe/Warsaw"},
+            }
+        },
         headers=headers,
         timeout=30,
     )
