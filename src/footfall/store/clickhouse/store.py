@@ -231,6 +231,7 @@ class ClickHouseStore:
 
     def _committed(self) -> tuple[int, int]:
         """(checkpoint, write id) of the last committed write; (0, 0) for an empty store."""
+        self._check_open()
         [(checkpoint, write_id)] = self._reader.query(_COMMITTED).result_rows
         return int(checkpoint), int(write_id)
 
