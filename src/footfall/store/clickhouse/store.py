@@ -12,7 +12,7 @@ replay then writes the very same rows once.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -218,6 +218,26 @@ class ClickHouseStore:
         params = {"website": website_id} if website_id is not None else None
         [row] = self._reader.query(sql, parameters=params).result_rows
         return dict(zip(("events", "sessions", "visitors", "bounces"), map(int, row), strict=True))
+
+    def scan(self, table: str, order: Sequence[str], batch_rows: int) -> Iterator[pa.Table]:
+        """Every row of `table` (FINAL: newest session versions) in `schema.arrow_schema` form,
+        ordered by `order` (UUIDs compared as text), in batches of about `batch_rows`."""
+        self._check_open()
+        final = " FINAL" if table == "sessions" else ""
+        keys = ", ".join(
+            f"toString(t.{schema.quote(k)})" if k == "website_id" else f"t.{schema.quote(k)}"
+            for k in order
+        )
+        sql = (
+            f"SELECT {schema.select_list(table, 't')} FROM {table} AS t{final} ORDER BY {keys}"
+            f" SETTINGS max_block_size = {int(batch_rows)}"
+        )
+        wanted = schema.arrow_schema(table)
+        with self._reader.query_arrow_stream(sql) as stream:
+            for block in stream:
+                if isinstance(block, pa.RecordBatch):
+                    block = pa.Table.from_batches([block])
+                yield block.cast(wanted)
 
     def close(self) -> None:
         """Close both connections (idempotent); chDB releases its directory with the last one."""
