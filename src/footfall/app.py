@@ -105,7 +105,7 @@ def build(settings: Settings) -> Runtime:
     except SpoolError as e:
         raise OSError(f"data dir {settings.data_path} is in use: {e}") from None
     try:
-        store = open_store(settings.events_dsn)
+        store = open_store(settings.events_dsn, retention=settings.clickhouse_retention)
         store.migrate()
     except Exception as e:  # the driver's own error types stay out of this layer
         spool.close()

@@ -1,5 +1,5 @@
 """The `footfall` command: init, apps (create, list, snippet), users, credentials, permissions, keys,
-serve, status, import-logs.
+serve, status, import-logs, migrate-store.
 
 Exit codes: 0 success; 1 a runtime problem (server not running, object missing, conflict);
 2 bad input (a usage error, an invalid setting or value). Errors print one line on stderr.
@@ -424,6 +424,50 @@ def _add_import_logs(subs: Any, common: argparse.ArgumentParser) -> None:
     _json_flag(p)
 
 
+def cmd_migrate_store(args: argparse.Namespace, settings: Settings) -> int:
+    """Copy a DuckDB event store into an empty ClickHouse one and verify every column."""
+    from footfall.store.copy import copy_store
+
+    source = args.source or settings.events_dsn
+
+    def progress(table: str, rows: int) -> None:
+        if not args.json:
+            print(f"{table}: {rows} rows copied", file=sys.stderr)
+
+    try:
+        report = copy_store(
+            source,
+            args.target,
+            batch_rows=args.batch_rows,
+            verify=not args.no_verify,
+            progress=progress,
+        )
+    except ValueError as e:
+        raise CliError(str(e), 2) from None
+    tables = {
+        name: {
+            "source_rows": check.source_rows,
+            "target_rows": check.target_rows,
+            "columns_verified": len(check.source_digests),
+            "columns_mismatched": check.mismatched,
+        }
+        for name, check in report.tables.items()
+    }
+    if args.json:
+        _emit({"checkpoint": report.checkpoint, "equal": report.equal, "tables": tables})
+    else:
+        for name, t in tables.items():
+            verdict = "equal" if report.tables[name].equal else "DIFFERENT"
+            print(
+                f"{name}: {t['source_rows']} → {t['target_rows']} rows,"
+                f" {t['columns_verified']} column checksums, {verdict}"
+            )
+        print(f"checkpoint: {report.checkpoint}")
+    if not report.equal:
+        raise CliError("the copy differs from the source (see above)", 1)
+    return 0
+
+
 # -- status --------------------------------------------------------------------------------------
 
 _SAMPLE = re.compile(r"^([A-Za-z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)\s*$")
@@ -630,6 +674,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, help="server port (default 8000)")
     p.add_argument(
         "--interval", type=float, default=1.0, help="seconds between two reads for rates (0: one)"
+    )
+    _json_flag(p)
+    p = _command(
+        subs,
+        "migrate-store",
+        cmd_migrate_store,
+        "copy the DuckDB event store into an empty ClickHouse store and verify it",
+        common,
+    )
+    p.add_argument(
+        "--from",
+        dest="source",
+        metavar="URL",
+        help="source duckdb:///path (default: the configured events_url; stop the server first)",
+    )
+    p.add_argument(
+        "--to", dest="target", required=True, metavar="URL", help="clickhouse://… or chdb:///dir"
+    )
+    p.add_argument("--batch-rows", type=int, default=100_000, help="rows per insert (100000)")
+    p.add_argument(
+        "--no-verify", action="store_true", help="skip the per-column checksums (counts only)"
     )
     _json_flag(p)
     return parser

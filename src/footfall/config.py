@@ -43,7 +43,13 @@ REGISTRY: tuple[Setting, ...] = (
         "events_url",
         str,
         "",
-        "Event store: `duckdb:///path/events.duckdb` (default: in the data dir) or `clickhouse://…`.",
+        "Event store: `duckdb:///path/events.duckdb` (default: in the data dir), `clickhouse://user:password@host:8123/database` (a ClickHouse server) or `chdb:///abs/dir` (ClickHouse in-process; `pip install footfall[chdb]`).",
+    ),
+    Setting(
+        "clickhouse_retention",
+        str,
+        "",
+        "Data retention of a ClickHouse event store as TTL rules: `DAYS` for every app, or `DAYS,APP_ID=DAYS,…` with per-app overrides; 0 or empty keeps data forever. Rows older than their app's limit go at the next merge (docs/deploy.md). Refused with DuckDB.",
     ),
     Setting(
         "meta_url",

@@ -1,4 +1,8 @@
-"""Fixtures of the event-store tests: a migrated DuckDB file in tmp_path and row factories."""
+"""Fixtures of the event-store tests: a migrated store of each backend in tmp_path, row factories.
+
+`store` runs a test once per backend (DuckDB file, chDB directory): tests of the `EventStore`
+interface use it. Backend-specific test modules override `store` with their own backend only.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from footfall.store.clickhouse import ClickHouseStore, parse_url
 from footfall.store.duckdb import DuckDBStore
 
 WEBSITE = "0b6e6c34-2a59-4d6b-9a0e-6f1d5f1c2a01"
@@ -15,6 +20,9 @@ OTHER_WEBSITE = "7f3d2a10-9c4e-4b8a-8f57-3e2d1c0b9a88"
 T0 = 1_700_000_000.0  # 2023-11-14 22:13:20 UTC
 
 RowFactory = Callable[..., dict[str, Any]]
+#: a store of either backend (both also have `counts()`)
+AnyStore = DuckDBStore | ClickHouseStore
+BACKENDS = ("duckdb", "chdb")
 
 
 @pytest.fixture
@@ -24,10 +32,26 @@ def db_path(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def store(db_path: str) -> Iterator[DuckDBStore]:
-    """A migrated store on a fresh file, closed after the test."""
-    opened = DuckDBStore(db_path)
+def chdb_dir(tmp_path: Path) -> str:
+    """Directory of the chDB engine of one test (one directory per process at a time)."""
+    return str(tmp_path / "chdb")
+
+
+def open_backend(backend: str, db_path: str, chdb_dir: str) -> AnyStore:
+    """A migrated store of `backend` on the test's file or directory."""
+    opened: AnyStore
+    if backend == "duckdb":
+        opened = DuckDBStore(db_path)
+    else:
+        opened = ClickHouseStore(parse_url(f"chdb://{chdb_dir}"))
     opened.migrate()
+    return opened
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, db_path: str, chdb_dir: str) -> Iterator[AnyStore]:
+    """A migrated store of each backend, closed after the test."""
+    opened = open_backend(request.param, db_path, chdb_dir)
     yield opened
     opened.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,15 @@ import pytest
 
 from footfall.model.columns import EVENT_COLUMNS, SESSION_COLUMNS, Column
 from footfall.store.duckdb import DuckDBStore, migrator
+
+
+@pytest.fixture
+def store(db_path: str) -> Iterator[DuckDBStore]:
+    """This module tests the DuckDB backend only (ClickHouse: test_clickhouse_schema.py)."""
+    opened = DuckDBStore(db_path)
+    opened.migrate()
+    yield opened
+    opened.close()
 
 
 def _information_schema(db_path: str, table: str) -> list[tuple[Any, ...]]:

@@ -1,4 +1,4 @@
-"""DuckDBStore reads: restoring open sessions, visitor history, counts, thread-safe execute."""
+"""EventStore reads (every backend): restoring open sessions, visitor history, counts, thread-safe execute."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ import pytest
 
 from footfall.model.columns import ORDER, PAGE_VIEW
 from footfall.store.base import VisitorHistory
+from footfall.store.clickhouse import ClickHouseStore
 from footfall.store.duckdb import DuckDBStore
 
 T0 = 1_700_000_000.0
 RowFactory = Callable[..., dict[str, Any]]
+AnyStore = DuckDBStore | ClickHouseStore
 
 
-def test_recent_sessions_by_last_event_time(store: DuckDBStore, session: RowFactory) -> None:
+def test_recent_sessions_by_last_event_time(store: AnyStore, session: RowFactory) -> None:
     store.write(
         [],
         [
@@ -36,7 +38,7 @@ def test_recent_sessions_by_last_event_time(store: DuckDBStore, session: RowFact
 
 
 def test_session_events_in_event_index_order(
-    store: DuckDBStore, event: RowFactory, website: str, other_website: str
+    store: AnyStore, event: RowFactory, website: str, other_website: str
 ) -> None:
     store.write([event(1, 2), event(1, 0), event(2, 0), event(1, 1)], [], 1)
     store.write([event(1, 3, website_id=other_website)], [], 2)
@@ -49,7 +51,7 @@ def test_session_events_in_event_index_order(
 
 
 def test_visitor_history_counts_earlier_sessions_and_orders(
-    store: DuckDBStore, event: RowFactory, session: RowFactory, website: str, other_website: str
+    store: AnyStore, event: RowFactory, session: RowFactory, website: str, other_website: str
 ) -> None:
     day = 86_400.0
     store.write(
@@ -79,7 +81,7 @@ def test_visitor_history_counts_earlier_sessions_and_orders(
 
 
 def test_counts_overall_and_per_website(
-    store: DuckDBStore, event: RowFactory, session: RowFactory, website: str, other_website: str
+    store: AnyStore, event: RowFactory, session: RowFactory, website: str, other_website: str
 ) -> None:
     assert store.counts() == {"events": 0, "sessions": 0, "visitors": 0, "bounces": 0}
     store.write(
@@ -95,12 +97,16 @@ def test_counts_overall_and_per_website(
     assert store.counts(website) == {"events": 2, "sessions": 2, "visitors": 2, "bounces": 1}
 
 
-def test_execute_binds_parameters(store: DuckDBStore, event: RowFactory, website: str) -> None:
+def test_execute_binds_parameters(store: AnyStore, event: RowFactory, website: str) -> None:
     store.write([event(1, 0, event_url="a'b"), event(1, 1, event_url="c")], [], 1)
-    rows = store.execute(
-        "SELECT event_index FROM events WHERE website_id = CAST(? AS UUID) AND event_url = ?",
-        [website, "a'b"],
-    )
+    # placeholders are the dialect's: DuckDB `?`, ClickHouse `{p<i>:Type}`
+    sql = {
+        DuckDBStore: "SELECT event_index FROM events"
+        " WHERE website_id = CAST(? AS UUID) AND event_url = ?",
+        ClickHouseStore: "SELECT event_index FROM events"
+        " WHERE website_id = {p0:UUID} AND event_url = {p1:String}",
+    }[type(store)]
+    rows = store.execute(sql, [website, "a'b"])
     assert rows == [(0,)]
     assert store.execute("WITH x AS (SELECT 2 AS n) SELECT n FROM x") == [(2,)]
 
@@ -114,12 +120,12 @@ def test_execute_binds_parameters(store: DuckDBStore, event: RowFactory, website
         "UPDATE ingest_state SET value = 0",
     ],
 )
-def test_execute_refuses_anything_but_one_select(store: DuckDBStore, sql: str) -> None:
+def test_execute_refuses_anything_but_one_select(store: AnyStore, sql: str) -> None:
     with pytest.raises(ValueError, match="read-only SELECT"):
         store.execute(sql)
 
 
-def test_concurrent_reads_during_writes(store: DuckDBStore, event: RowFactory) -> None:
+def test_concurrent_reads_during_writes(store: AnyStore, event: RowFactory) -> None:
     errors: list[BaseException] = []
     stop = threading.Event()
 

@@ -1,0 +1,12 @@
+-- 0001 initial: the baseline schema of the ClickHouse event store.
+--
+-- A fresh store is created from model/columns.py by store/clickhouse/schema.py (tables `events`,
+-- `sessions`, `ingest_state`), and every migration file present at that moment is recorded in
+-- `schema_migrations` as applied: columns.py already describes their result.
+--
+-- A store created earlier runs, in order, the files it has not recorded yet. So every change to
+-- model/columns.py comes with a new file here too (0002_<what>.sql, ClickHouse SQL, statements
+-- separated by `;` at the end of a line, e.g. ALTER TABLE events ADD COLUMN ...), next to the
+-- DuckDB one; migrate() then checks system.columns against columns.py and refuses to start on a
+-- drift. ClickHouse has no DDL transactions: each file is written so that running it again after
+-- a crash is harmless (ADD COLUMN IF NOT EXISTS, ...).
