@@ -1,0 +1,1 @@
+"""Tests of the query model and the analytics API."""
