@@ -1,0 +1,1 @@
+"""Oracle: the analytics API checked against a brute-force computation of docs/metrics.md."""
