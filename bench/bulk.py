@@ -59,6 +59,7 @@ def main() -> None:
                 )
             assert s.proc is not None
             before, cpu_before = committed_rows(s), cpu_seconds(s.proc.pid)
+            m0 = s.metrics()
             started = time.perf_counter()
             bulk = load(
                 s.url + "/matomo.php",
@@ -76,6 +77,13 @@ def main() -> None:
             # the server's own CPU time per event is the steadier A/B figure
             cpu = cpu_seconds(s.proc.pid) - cpu_before
             bulk["server_cpu_us_per_event"] = round(cpu / max(events, 1) * 1e6, 1)
+            m1 = s.metrics()
+            for key, name in (
+                ('footfall_pipeline_rows_total{table="sessions"}', "session_rows_per_event"),
+                ("footfall_pipeline_flushes_total", "flushes_per_1k_events"),
+            ):
+                scale = 1000 if name.startswith("flushes") else 1
+                bulk[name] = round((m1.get(key, 0) - m0.get(key, 0)) * scale / max(events, 1), 3)
             bulk["drain_seconds"] = round(took - sent, 2)
             bulk["end_to_end_events_per_s"] = round(events / took, 1)
         finally:
