@@ -216,7 +216,7 @@ def write_markdown(r: dict[str, Any]) -> None:
     section = f"""<!-- ingest:start -->
 ## Ingestion (`bench/ingest.py`)
 
-Run on {r["date"]}: {r["machine"]}. Server: `footfall serve` (one process: collector, pipeline
+Run on {r["date"]}: {r["machine"]}; 1-minute load average at the end {r["load_average_1m_at_end"]}. Server: `footfall serve` (one process: collector, pipeline
 thread, DuckDB), default settings (`process` durability, 200 ms flush). Load: `bench/load.py` in a
 separate process, keep-alive connections on loopback.
 
@@ -257,6 +257,8 @@ if __name__ == "__main__":
     res: dict[str, Any] = {"date": time.strftime("%Y-%m-%d"), "machine": machine()}
     res["pipeline"] = bench_pipeline(20_000 if a.quick else 200_000)
     res["http"] = bench_http(3 if a.quick else 10, 100_000 if a.quick else 1_000_000)
+    # why: the machine may be shared; the load at the end says how much the figures can be trusted
+    res["load_average_1m_at_end"] = round(os.getloadavg()[0], 1)
     print(json.dumps(res, indent=2))
     if not a.no_write:
         write_markdown(res)
