@@ -79,7 +79,7 @@ async def main(a: argparse.Namespace) -> dict[str, object]:
         reader, writer = await asyncio.open_connection(host, port)
         n = w
         next_at = time.perf_counter() + (w * interval / a.connections if interval else 0)
-        while time.perf_counter() < deadline:
+        while time.perf_counter() < deadline and (not a.requests or n < a.requests):
             if interval:
                 delay = next_at - time.perf_counter()
                 if delay > 0:
@@ -127,6 +127,9 @@ if __name__ == "__main__":
     p.add_argument("--seconds", type=float, default=10)
     p.add_argument("--rate", type=float, default=0, help="open loop: total requests per second")
     p.add_argument("--bulk", type=int, default=0, help="hits per bulk POST (0: single GETs)")
+    p.add_argument(
+        "--requests", type=int, default=0, help="stop after this many requests (0: by --seconds)"
+    )
     args = p.parse_args()
     try:
         import uvloop

@@ -162,3 +162,41 @@ def test_step_times_are_published_per_step(tmp_path: Path) -> None:
     assert telemetry.value("footfall_pipeline_step_seconds_total", step="put_device") > before
     store.close()
     spool.close()
+
+
+def test_behind_the_spool_sessions_are_rewritten_less_often_and_end_exact(
+    tmp_path: Path,
+) -> None:
+    spool, store, _ = _pipeline(tmp_path)
+    clock = [100.0]
+    pipe = Pipeline(
+        spool, store, StaticDirectory([APP]), STEPS, backlog_records=50, backlog_staleness=5.0
+    )
+    pipe.sessionizer._clock = lambda: clock[0]
+    visitors = [f"{v:016x}" for v in range(4)]
+    spool.append(
+        [
+            _record({"url": f"https://shop.example.com/{i}", "_id": visitors[i % 4]})
+            for i in range(200)
+        ]
+    )
+    written: list[int] = []
+    while pipe.position < spool.last_seq:  # 4 visitors, a flush every 20 records, 1 s apart
+        pipe.process(spool.read(pipe.position, 20))
+        behind = pipe._behind()
+        before = telemetry.value("footfall_pipeline_rows_total", table="sessions")
+        pipe.flush()
+        written.append(
+            int(telemetry.value("footfall_pipeline_rows_total", table="sessions") - before)
+        )
+        assert behind == (spool.last_seq - pipe.position > 50)
+        clock[0] += 1.0
+    # behind (the first 7 flushes): the 4 new sessions at once, then a version each 5 s only;
+    # caught up (the last 3): every flush rewrites the active sessions (staleness 0.8 s)
+    assert written[0] == 4 and written[1:6] == [0, 0, 0, 0, 4]
+    assert written[-3:] == [4, 4, 4]
+    pipe.flush(final=True)
+    rows = store.execute("SELECT count(*), sum(session_total_page_views) FROM sessions")
+    assert rows[0] == (4, 200)
+    store.close()
+    spool.close()

@@ -35,6 +35,11 @@ Step = Callable[[Hit, AppSettings], Reason | None]
 #: steps' time; a 1-in-32 sample estimates the per-step totals for ~1%)
 TIMING_SAMPLE = 32
 
+#: acknowledged records waiting beyond which the pipeline is "behind" (more than about a
+#: second of work at the measured rates): it then flushes less often (`backlog_flush_interval`)
+#: and rewrites active sessions less often (`backlog_staleness`), see `Pipeline._behind`
+BACKLOG_RECORDS = 20_000
+
 #: how far back (processing time) open sessions are restored on start: the longest timeout we
 #: allow (session_max_duration_seconds is 12 h, but an idle session closes after its timeout)
 RESTORE_WINDOW_SECONDS = 4 * 3600
@@ -83,6 +88,9 @@ class Pipeline:
         flush_max_rows: int = 50_000,
         read_batch: int = 5_000,
         session_staleness: float = 0.8,
+        backlog_staleness: float = 5.0,
+        backlog_flush_interval: float = 1.0,
+        backlog_records: int = BACKLOG_RECORDS,
     ) -> None:
         self.spool = spool
         self.store = store
@@ -93,6 +101,9 @@ class Pipeline:
         self.flush_max_rows = flush_max_rows
         self.read_batch = read_batch
         self.session_staleness = session_staleness
+        self.backlog_staleness = max(backlog_staleness, session_staleness)
+        self.backlog_flush_interval = max(backlog_flush_interval, flush_interval)
+        self.backlog_records = backlog_records
         self.sessionizer = Sessionizer(history=store.visitor_history)
         self.position = store.checkpoint()
         self.committed = self.position  # written to the store
@@ -171,7 +182,18 @@ class Pipeline:
         if len(self._events) >= self.flush_max_rows:
             return True
         pending = self._events or self.position != self.handed or self.sessionizer.has_dirty()
-        return bool(pending) and time.monotonic() - self._last_flush >= self.flush_interval
+        interval = self.backlog_flush_interval if self._behind() else self.flush_interval
+        return bool(pending) and time.monotonic() - self._last_flush >= interval
+
+    def _behind(self) -> bool:
+        """True while more than `backlog_records` acknowledged records wait to be processed.
+
+        why: those records are more than about a second of work old, so the 1-second contract
+        cannot hold for them whatever is flushed; writing fewer, larger transactions and fewer
+        session versions then drains the backlog faster (a transaction's cost grows with the
+        stored sessions its upsert scans, not only with its rows: BENCHMARKS.md).
+        """
+        return self.spool.last_seq - self.position > self.backlog_records
 
     def process(self, records: Sequence[tuple[int, bytes]]) -> None:
         """Turn spool records into event rows (kept until the next flush).
@@ -233,7 +255,8 @@ class Pipeline:
 
         A session row is rewritten at most every `session_staleness` seconds while it is active
         (so session columns are at most flush interval + staleness behind, within the 1-second
-        contract); `final` writes every changed session. Without a writer thread (tests,
+        contract; `backlog_staleness` while behind the spool, see `_behind`);
+        `final` writes every changed session. Without a writer thread (tests,
         benchmarks driving `process` directly) the batch is written before this returns.
         """
         now = time.time()
@@ -243,7 +266,7 @@ class Pipeline:
             self._last_expire = now
         else:
             closed = []
-        sessions = closed + self.sessionizer.drain_dirty(0.0 if final else self.session_staleness)
+        sessions = closed + self.sessionizer.drain_dirty(0.0 if final else self._staleness())
         self._last_flush = time.monotonic()
         if not self._events and not sessions and self.position == self.handed:
             return
@@ -254,6 +277,16 @@ class Pipeline:
             self._write(batch)
         else:
             self._hand(batch)
+
+    def _staleness(self) -> float:
+        """How long an active session's row may lag its events: longer while behind the spool.
+
+        why: rewriting every active session each 0.8 s cost more than the events themselves
+        under a backlog (~0.65 session rows per event in the bulk benchmark, about half of the
+        writer's time). Caught up, the 1-second contract holds again within one staleness
+        period; a new session's row is always written with its first events.
+        """
+        return self.backlog_staleness if self._behind() else self.session_staleness
 
     def _hand(self, batch: Batch | None) -> None:
         """Queue a batch for the writer thread, waiting while two are already queued."""
