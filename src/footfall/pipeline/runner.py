@@ -183,7 +183,11 @@ class Pipeline:
             return True
         pending = self._events or self.position != self.handed or self.sessionizer.has_dirty()
         interval = self.backlog_flush_interval if self._behind() else self.flush_interval
-        return bool(pending) and time.monotonic() - self._last_flush >= interval
+        if bool(pending) and time.monotonic() - self._last_flush >= interval:
+            return True
+        # why: open sessions must close (final row, abandoned cart) on an idle server too, not
+        # only when the next hit arrives; `flush` runs the expiry at most once a second.
+        return self.sessionizer.open_sessions() > 0 and time.time() - self._last_expire >= 1.0
 
     def _behind(self) -> bool:
         """True while more than `backlog_records` acknowledged records wait to be processed.
