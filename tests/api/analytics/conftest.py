@@ -12,7 +12,6 @@ from starlette.applications import Starlette
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from api.platform.conftest import Api, SyncClient
-
 from footfall.api.analytics.manage import make_manage_routes
 from footfall.api.platform import Context
 from footfall.auth.access import SCOPE_KEY, Authorizer

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from api.platform.conftest import Api
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.platform.conftest import Api
 from footfall.meta import services
 from footfall.meta.audit import list_entries
 from footfall.meta.store import MetaStore

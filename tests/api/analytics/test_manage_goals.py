@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from api.platform.conftest import Api
 
+from api.platform.conftest import Api
 from footfall.meta import services
 from footfall.meta.audit import list_entries
 from footfall.meta.store import MetaStore
