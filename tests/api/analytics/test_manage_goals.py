@@ -46,8 +46,8 @@ def test_goal_lifecycle(api: Api, editor: services.User, app_id: str, meta: Meta
     path = GOALS + goal["id"] + "/"
     assert api.call("GET", path, editor, website_id=app_id).json()["data"] == goal
 
-    body = _body(app_id, name="Order", trigger="manually", revenue=5)
-    del body["data"]["attributes"]["pattern_type"]
+    body = _body(app_id, name="Order", trigger="manually", revenue=5, pattern=None)
+    body["data"]["attributes"]["pattern_type"] = None
     body["data"]["id"] = goal["id"]
     r = api.call("PUT", path, editor, body)
     assert r.status_code == 200, r.text

@@ -52,7 +52,10 @@ def _revenue(value: Any) -> float:
 
 
 def _string(attributes: dict[str, Any], name: str, default: str | None = None) -> str:
-    value = attributes.get(name, default)
+    # why: optional attributes come as null too (a manual goal has no pattern)
+    value = attributes.get(name)
+    if value is None:
+        value = default
     if value is None:
         raise ValidationError(name, "This value should not be blank.")
     if not isinstance(value, str):
