@@ -77,6 +77,7 @@ class Runtime:
 def build(settings: Settings) -> Runtime:
     """Open the stores and wire collector, pipeline and APIs (does not start the pipeline)."""
     from footfall.api.analytics import make_analytics_routes
+    from footfall.api.analytics.manage import make_manage_routes
     from footfall.api.platform import Context, make_platform_routes
     from footfall.auth.access import SCOPE_KEY, Authorizer
     from footfall.auth.checker import MetaTokenChecker
@@ -165,6 +166,7 @@ def build(settings: Settings) -> Runtime:
             *tracker_script_routes(),
             *tracking_code_routes(meta, checker, str(settings.public_url or "")),
             *make_platform_routes(Context(meta, authorizer, on_change=directory.invalidate)),
+            *make_manage_routes(Context(meta, authorizer, on_change=directory.invalidate)),
             *make_analytics_routes(store, meta),
         ],
         lifespan=lifespan,

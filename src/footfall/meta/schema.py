@@ -99,6 +99,7 @@ goals = sa.Table(
     sa.Column("allow_multiple", sa.Boolean, nullable=False),
     sa.Column("revenue", sa.Float, nullable=False),
     *_times(),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),  # r0004
 )
 
 permissions = sa.Table(
@@ -221,4 +222,57 @@ module_access = sa.Table(
     ),
     sa.Column("module", sa.String(64), primary_key=True),
     sa.Column("access", sa.Boolean, nullable=False),
+)
+
+# -- r0004: analytics objects (api-notes §2): custom dimensions, product ones, user annotations ---
+
+# `tracking_id` is the N of `dimensionN`, numbered per app across both scopes; `slot` is the
+# column (`session_custom_dimension_<slot>` or `event_custom_dimension_<slot>`), per scope.
+custom_dimensions = sa.Table(
+    "custom_dimensions",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "app_id", sa.String(36), sa.ForeignKey("apps.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("tracking_id", sa.Integer, nullable=False),
+    sa.Column("scope", sa.String(16), nullable=False),  # session|event
+    sa.Column("slot", sa.Integer, nullable=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("description", sa.String(300), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("case_sensitive", sa.Boolean, nullable=False),
+    sa.Column("extractions", sa.JSON, nullable=False),
+    *_times(),
+    sa.UniqueConstraint("app_id", "tracking_id", name="uq_custom_dimensions_tracking_id"),
+    sa.UniqueConstraint("app_id", "scope", "slot", name="uq_custom_dimensions_slot"),
+)
+
+product_custom_dimensions = sa.Table(
+    "product_custom_dimensions",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "app_id", sa.String(36), sa.ForeignKey("apps.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("slot", sa.Integer, nullable=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    *_times(),
+    sa.UniqueConstraint("app_id", "slot", name="uq_product_custom_dimensions_slot"),
+)
+
+user_annotations = sa.Table(
+    "user_annotations",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "app_id", sa.String(36), sa.ForeignKey("apps.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("date", sa.Date, nullable=False),
+    sa.Column("content", sa.String(150), nullable=False),
+    sa.Column("visibility", sa.String(16), nullable=False),  # private|public
+    sa.Column("author_id", sa.String(36), nullable=True),  # None: made by the CLI
+    sa.Column("author_email", sa.String(254), nullable=True),
+    *_times(),
+    sa.Index("ix_user_annotations_app_id_date", "app_id", "date"),
 )

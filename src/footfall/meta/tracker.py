@@ -18,9 +18,9 @@ from footfall.meta.attributes import (
 )
 from footfall.meta.audit import Actor, record
 from footfall.meta.errors import NotFound, ValidationError
-from footfall.meta.schema import apps, goals, tracker_settings
+from footfall.meta.schema import apps, custom_dimensions, goals, tracker_settings
 from footfall.meta.store import MetaStore, as_utc, utcnow
-from footfall.model.settings import AppSettings, Goal
+from footfall.model.settings import AppSettings, Extraction, Goal
 
 __all__ = [
     "GLOBAL",
@@ -148,9 +148,34 @@ def _goals(conn: Connection, app_id: str) -> tuple[Goal, ...]:
             allow_multiple=r["allow_multiple"],
             revenue=r["revenue"],
             uuid=r["uuid"],
+            description=r["description"],
         )
         for r in rows
     )
+
+
+def _custom_dimensions(
+    conn: Connection, app_id: str
+) -> tuple[dict[int, tuple[str, int]], tuple[Extraction, ...]]:
+    """Tracking id → (scope, slot) and the extraction rules of the app's active custom
+    dimensions (an inactive dimension stores nothing; api-notes §2)."""
+    rows = conn.execute(
+        sa.select(custom_dimensions)
+        .where(custom_dimensions.c.app_id == app_id, custom_dimensions.c.active.is_(True))
+        .order_by(custom_dimensions.c.tracking_id)
+    ).mappings()
+    mapping: dict[int, tuple[str, int]] = {}
+    rules: list[Extraction] = []
+    for r in rows:
+        mapping[r["tracking_id"]] = (r["scope"], r["slot"])
+        if r["scope"] == "event":
+            rules += [
+                Extraction(
+                    r["tracking_id"], r["slot"], e["target"], e["pattern"], r["case_sensitive"]
+                )
+                for e in r["extractions"]
+            ]
+    return mapping, tuple(rules)
 
 
 def effective_settings(meta: MetaStore, app_id: str) -> AppSettings | None:
@@ -161,6 +186,7 @@ def effective_settings(meta: MetaStore, app_id: str) -> AppSettings | None:
             return None
         values = _resolved(conn, row["id"])
         app_goals = _goals(conn, row["id"])
+        dimensions, extractions = _custom_dimensions(conn, row["id"])
     fields: dict[str, Any] = {}
     for name, attribute in TRACKER_ATTRIBUTES.items():
         if attribute.field:
@@ -179,5 +205,7 @@ def effective_settings(meta: MetaStore, app_id: str) -> AppSettings | None:
         timezone=row["timezone"],
         currency=row["currency"],
         goals=app_goals,
+        custom_dimensions=dimensions,
+        custom_dimension_extractions=extractions,
         **fields,
     )

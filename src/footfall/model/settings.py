@@ -31,6 +31,21 @@ class Goal:
     allow_multiple: bool = False
     revenue: float = 0.0
     uuid: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """How an event-scope custom dimension gets a value without `dimensionN` (api-notes §2).
+
+    `target` is page_url_regex or page_title_regex (the value is the pattern's first group) or
+    page_query_parameter (the value of the URL parameter named `pattern`)."""
+
+    tracking_id: int
+    slot: int
+    target: str
+    pattern: str
+    case_sensitive: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,3 +96,5 @@ class AppSettings:
     goals: tuple[Goal, ...] = ()
     # custom dimensions: tracking id N (dimensionN) -> (scope "session"|"event", slot 1..5)
     custom_dimensions: dict[int, tuple[str, int]] = field(default_factory=dict)
+    # extraction rules of the active event-scope dimensions, in the order they are tried
+    custom_dimension_extractions: tuple[Extraction, ...] = ()

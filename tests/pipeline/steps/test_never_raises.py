@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from footfall import telemetry
 from footfall.model.hit import Hit
-from footfall.model.settings import AppSettings, Goal
+from footfall.model.settings import AppSettings, Extraction, Goal
 from footfall.pipeline.steps import StepConfig, StepTimer, default_steps, step_name
 from footfall.pipeline.steps.timing import METRIC
 
@@ -19,6 +19,13 @@ APP = AppSettings(
     exclude_unknown_urls=False,
     goals=(Goal(id=1, name="g", uuid="u-1"),),
     anonymize_geolocation_level="Region",
+    custom_dimensions={1: ("event", 1), 2: ("event", 2)},
+    custom_dimension_extractions=(
+        Extraction(1, 1, "page_url_regex", r"/p/(\w*)"),
+        Extraction(1, 1, "page_title_regex", r"(.*) - Shop", case_sensitive=True),
+        Extraction(2, 2, "page_query_parameter", "cat"),
+        Extraction(2, 2, "page_query_parameter", "Cat", case_sensitive=True),
+    ),
 )
 STEPS = default_steps(StepConfig(secret_key=b"k", device_cache_size=64))
 text = st.text(max_size=60)
@@ -37,6 +44,7 @@ def test_default_order() -> None:
         "put_referrer",
         "classify",
         "put_site_search",
+        "put_custom_dimensions",
         "normalize_url",
         "anonymize",
     ]
@@ -72,7 +80,7 @@ def test_steps_never_raise(
     hit = Hit(website_id="w", seq=1, received_at=0.0, timestamp=ts, url=url, referrer_url=ref)
     hit.user_agent, hit.ip, hit.accept_language, hit.goal_ref, hit.ping = ua, ip, lang, goal, ping
     hit.client_hints, hit.country_override, hit.region_override = dict(hints), country, region
-    hit.campaign_name_param = ref
+    hit.campaign_name_param, hit.action_name = ref, lang
     for step in STEPS:
         if step(hit, APP) is not None:
             break

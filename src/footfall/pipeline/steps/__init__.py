@@ -12,8 +12,9 @@ Order, and why:
  6. put_referrer    only when no campaign was found (§1.3 steps 2-5)
  7. classify        event type precedence (§4.1); drops unknown goals and plugin requests
  8. put_site_search turns a row-15 page view into a search; must follow classify (§4.1 row 15)
- 9. normalize_url   event_url / event_title (§1.7), after everything that reads the raw url
-10. anonymize       fingerprint from the full data first, then the stored IP (§5.2, §1.5); last
+ 9. put_custom_dimensions  extractions of event-scope dimensions (§1.6), from the raw url
+10. normalize_url   event_url / event_title (§1.7), after everything that reads the raw url
+11. anonymize       fingerprint from the full data first, then the stored IP (§5.2, §1.5); last
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from .drop_bot import drop_bot
 from .drop_excluded import drop_excluded
 from .normalize_url import normalize_url
 from .put_campaign import put_campaign
+from .put_custom_dimensions import put_custom_dimensions
 from .put_device import PutDevice
 from .put_geo import PutGeo
 from .put_referrer import put_referrer
@@ -75,6 +77,7 @@ def default_steps(settings: StepSettings) -> list[Step]:
         put_referrer,
         classify,
         put_site_search,
+        put_custom_dimensions,
         normalize_url,
         Anonymize(settings.secret_key),
     ]
