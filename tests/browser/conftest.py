@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from e2e.conftest import Provisioned
 from e2e.server import Server
 from footfall.meta import services
+from footfall.meta.custom_dimensions import create_custom_dimension
 from footfall.meta.store import MetaStore
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -134,6 +135,13 @@ def footfall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Footfall]:
             )
             apps[group] = app.id
             goals[group] = services.create_goal(meta, app.id, name="Newsletter").id
+        # tracking ids 1-3 are session dimensions (slots 1-3), 4-6 event dimensions (slots 1-3)
+        for n, scope in enumerate(("session",) * 3 + ("event",) * 3, start=1):
+            create_custom_dimension(
+                meta,
+                apps["custom"],
+                {"name": f"dimension {n}", "scope": scope, "active": True, "case_sensitive": True},
+            )
     finally:
         meta.close()
     provisioned = Provisioned(

@@ -52,6 +52,19 @@ def test_custom_variables_and_dimensions(tab_factory: Any) -> None:
         [tab.app],
         [("Section", "News")],
     )
+    # the values reach the store in the slots the app's dimension definitions give them
+    tab.footfall.expect(
+        "SELECT event_type, event_custom_dimension_1, event_custom_dimension_3 FROM events"
+        " WHERE website_id = ? AND event_type IN (1, 5) ORDER BY event_index",
+        [tab.app],
+        [(1, "café", ""), (5, "café", "Äpfel?")],
+    )
+    tab.footfall.expect(
+        "SELECT session_custom_dimension_3 FROM sessions"
+        " WHERE website_id = ? ORDER BY session_version DESC LIMIT 1",
+        [tab.app],
+        [("logged in",)],
+    )
     tab.footfall.expect(
         "SELECT session_custom_variable_key_1, session_custom_variable_value_1 FROM sessions"
         " WHERE website_id = ? ORDER BY session_version DESC LIMIT 1",
