@@ -337,9 +337,13 @@ class _Builder:
             table = "events AS e"
         if self.uses_sessions:
             reach = self.p(period.start - SESSION_REACH)
+            # why: with one website both sides are already limited to it, and a join on the
+            # session id alone hashes 8 bytes instead of 24 (~15% of the event-scoped join)
+            keys = "s.session_id = e.session_id"
+            if len(self.query.website_ids) > 1:
+                keys = f"s.website_id = e.website_id AND {keys}"
             table += (
-                " JOIN sessions AS s ON s.website_id = e.website_id AND s.session_id = e.session_id"
-                f" AND {self.websites('s.website_id')}"
+                f" JOIN sessions AS s ON {keys} AND {self.websites('s.website_id')}"
                 f' AND s."timestamp" >= {reach} AND s."timestamp" < {end}'
             )
         where = [
