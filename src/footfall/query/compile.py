@@ -361,7 +361,8 @@ class _Builder:
         spent ~2/3 of its time there. When a monotone time bucket of `timestamp` is a dimension,
         slices of local time that start and end on bucket boundaries hold disjoint sets of
         groups, so their answers are simply concatenated (any aggregate stays exact), and each
-        hashes a fraction of the pairs (bench/query.py: daily report ~1.6x faster at 10M).
+        hashes a fraction of the pairs (BENCHMARKS.md: daily report at 10M, 1.4-1.65x in-process,
+        ~1.25x over HTTP on a loaded machine).
 
         Only for distinct aggregates; not for window columns, whose subquery each branch would
         compute again.
