@@ -37,7 +37,7 @@ INSERT INTO sessions (website_id, session_id, session_version, "timestamp", last
     visitor_id, session_total_events, session_total_page_views, session_unique_page_views,
     session_total_custom_events, is_bounce, referrer_type, device_type, browser_name,
     location_country_name, session_total_time)
-SELECT CAST($website AS UUID), i, 1, ts, ts + to_seconds(60 * (n - 1)), hash(i) % $visitors,
+SELECT CAST($website AS UUID), i, 1, ts, ts + to_seconds(60 * (n - 1)), hash(hash(i) % $visitors),
     n, pv, pv, n - pv, CAST(pv = 1 AS UTINYINT), [1, 2, 3, 6, 7][CAST(1 + hash(i * 3) % 5 AS BIGINT)],
     hash(i * 5) % 3, ['CH', 'FF', 'SF', 'ED'][CAST(1 + hash(i * 7) % 4 AS BIGINT)],
     ['PL', 'DE', 'US', 'FR', 'GB'][CAST(1 + hash(i * 11) % 5 AS BIGINT)], 60 * (n - 1)

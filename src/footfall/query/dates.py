@@ -130,3 +130,39 @@ def utc_offsets(timezone: str, start: datetime, end: datetime) -> list[tuple[dat
             out.append((high.replace(microsecond=0), offset(high)))
         moment = following
     return out
+
+
+def local_wall(moment: datetime, timezone: str) -> datetime:
+    """A naive UTC moment as the naive wall-clock time of `timezone`."""
+    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+
+
+def _next_bucket(moment: datetime, unit: str) -> datetime:
+    """The first start of a `unit` bucket (hour, day, week, month, quarter, year) after
+    `moment` (naive wall-clock time; ISO weeks start on Monday)."""
+    if unit == "hour":
+        return moment.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    day = datetime.combine(moment.date(), time())
+    if unit == "day":
+        return day + timedelta(days=1)
+    if unit == "week":
+        return day + timedelta(days=7 - day.weekday())
+    months = {"month": 1, "quarter": 3, "year": 12}[unit]
+    index = day.year * 12 + day.month - 1
+    index = index - index % months + months
+    return datetime(index // 12, index % 12 + 1, 1)
+
+
+def bucket_starts(unit: str, first: datetime, last: datetime, limit: int) -> list[datetime]:
+    """Starts of `unit` buckets strictly after `first` and before `last` (wall-clock times),
+    thinned evenly to at most `limit` of them (every n-th, so each is still a bucket start).
+
+    Stops after 100,000 starts (11 years of hours): fewer starts only mean fewer, longer slices.
+    """
+    starts: list[datetime] = []
+    moment = _next_bucket(first, unit)
+    while moment < last and len(starts) < 100_000:
+        starts.append(moment)
+        moment = _next_bucket(moment, unit)
+    step = -(-len(starts) // limit) if starts else 1
+    return starts[step - 1 :: step]

@@ -31,6 +31,9 @@ class Result:
 def run(reader: Reader, compiler: Compiler, query: Query, labels: Labels) -> Result:
     """Compile, execute and render `query`."""
     compiled = compiler.compile(query)
+    if compiled.volume is not None:
+        counted = reader.execute(*compiled.volume)
+        compiled = compiler.compile(query, int(counted[0][0]))
     rows = reader.execute(compiled.sql, compiled.params)
     if rows:
         count = int(rows[0][-1])
