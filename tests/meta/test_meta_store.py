@@ -28,6 +28,9 @@ TABLES = {
     "meta_site_permissions",
     "group_permissions",
     "module_access",
+    "pirsch_clients",
+    "pirsch_access_keys",
+    "pirsch_domains",
     "alembic_version",
 }
 
@@ -37,13 +40,13 @@ def test_migrate_creates_every_table(tmp_path: Path) -> None:
         assert store.revision() is None
         store.migrate()
         assert set(sa.inspect(store.engine).get_table_names()) == TABLES
-        assert store.revision() == "0002"
+        assert store.revision() == "0003"
 
 
 def test_migrate_twice_is_idempotent(meta: MetaStore) -> None:
     meta.migrate()
     meta.migrate()
-    assert meta.revision() == "0002"
+    assert meta.revision() == "0003"
 
 
 def test_migrations_match_schema_module(meta: MetaStore) -> None:
@@ -76,7 +79,7 @@ def test_r0002_upgrades_a_0001_database_and_downgrades(tmp_path: Path) -> None:
             command.upgrade(config, "0001")
         assert "meta_sites" not in sa.inspect(store.engine).get_table_names()
         store.migrate()
-        assert store.revision() == "0002"
+        assert store.revision() == "0003"
         with store.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.downgrade(config, "0001")
@@ -88,4 +91,7 @@ def test_r0002_upgrades_a_0001_database_and_downgrades(tmp_path: Path) -> None:
             "meta_site_permissions",
             "group_permissions",
             "module_access",
+            "pirsch_clients",
+            "pirsch_access_keys",
+            "pirsch_domains",
         }

@@ -222,3 +222,53 @@ module_access = sa.Table(
     sa.Column("module", sa.String(64), primary_key=True),
     sa.Column("access", sa.Boolean, nullable=False),
 )
+
+# Pirsch API (api-notes pirsch.md §2, §7). A credential with a row here is a Pirsch client with
+# its own scopes, bound to one app (a "domain client") or to its user (`app_id` NULL); a
+# credential without a row acts with every scope its user's permissions allow.
+pirsch_clients = sa.Table(
+    "pirsch_clients",
+    metadata,
+    sa.Column(
+        "client_id",
+        sa.String(32),
+        sa.ForeignKey("api_credentials.client_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("app_id", sa.String(36), sa.ForeignKey("apps.id", ondelete="CASCADE"), nullable=True),
+    sa.Column("description", sa.String(255), nullable=False),
+    sa.Column("scopes", sa.JSON, nullable=False),  # {"hit": "w", "statistics": "r", ...}
+)
+
+# Single access keys `pa_…` (write-only, one app). `lookup` is the key's first 12 characters
+# after `pa_` (an index, not a secret on its own); the whole key is stored as argon2.
+pirsch_access_keys = sa.Table(
+    "pirsch_access_keys",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("lookup", sa.String(12), nullable=False, unique=True),
+    sa.Column("key_hash", sa.String(255), nullable=False),
+    sa.Column(
+        "app_id", sa.String(36), sa.ForeignKey("apps.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column(
+        "user_id", sa.String(36), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("description", sa.String(255), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Pirsch domain attributes of an app; an app without a row has the defaults.
+pirsch_domains = sa.Table(
+    "pirsch_domains",
+    metadata,
+    sa.Column(
+        "app_id", sa.String(36), sa.ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("subdomain", sa.String(63), nullable=False),
+    sa.Column("identification_code", sa.String(32), nullable=False, unique=True),
+    sa.Column("public", sa.Boolean, nullable=False),
+    sa.Column("group_by_title", sa.Boolean, nullable=False),
+    sa.Column("honour_dnt", sa.Boolean, nullable=False),
+    *_times(),
+)
