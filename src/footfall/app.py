@@ -77,6 +77,7 @@ class Runtime:
 def build(settings: Settings) -> Runtime:
     """Open the stores and wire collector, pipeline and APIs (does not start the pipeline)."""
     from footfall.api.analytics import make_analytics_routes
+    from footfall.api.pirsch import PirschContext, make_pirsch_routes
     from footfall.api.platform import Context, make_platform_routes
     from footfall.auth.access import SCOPE_KEY, Authorizer
     from footfall.auth.checker import MetaTokenChecker
@@ -166,6 +167,9 @@ def build(settings: Settings) -> Runtime:
             *tracking_code_routes(meta, checker, str(settings.public_url or "")),
             *make_platform_routes(Context(meta, authorizer, on_change=directory.invalidate)),
             *make_analytics_routes(store, meta),
+            *make_pirsch_routes(
+                PirschContext(meta, keys, spool, store, on_change=directory.invalidate)
+            ),
         ],
         lifespan=lifespan,
     )
