@@ -31,6 +31,10 @@ TABLES = {
     "pirsch_clients",
     "pirsch_access_keys",
     "pirsch_domains",
+    "pirsch_links",
+    "pirsch_alternative_domains",
+    "pirsch_reports",
+    "pirsch_goals",
     "alembic_version",
 }
 
@@ -94,4 +98,8 @@ def test_r0002_upgrades_a_0001_database_and_downgrades(tmp_path: Path) -> None:
             "pirsch_clients",
             "pirsch_access_keys",
             "pirsch_domains",
+            "pirsch_links",
+            "pirsch_alternative_domains",
+            "pirsch_reports",
+            "pirsch_goals",
         }

@@ -272,3 +272,53 @@ pirsch_domains = sa.Table(
     sa.Column("honour_dnt", sa.Boolean, nullable=False),
     *_times(),
 )
+
+
+def _pirsch_resource(name: str, *columns: sa.Column[Any]) -> sa.Table:
+    """A Pirsch management object of one app: short id, app, its columns, times."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column(
+            "app_id",
+            sa.String(36),
+            sa.ForeignKey("apps.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        *columns,
+        *_times(),
+    )
+
+
+# read-only dashboard links (`code` opens the domain's statistics without an account)
+pirsch_links = _pirsch_resource(
+    "pirsch_links",
+    sa.Column("code", sa.String(32), nullable=False, unique=True),
+    sa.Column("description", sa.String(255), nullable=False),
+    sa.Column("valid_until", sa.DateTime(timezone=True), nullable=True),
+)
+# further hostnames a user client's hits are matched against
+pirsch_alternative_domains = _pirsch_resource(
+    "pirsch_alternative_domains",
+    sa.Column("hostname", sa.String(253), nullable=False),
+)
+# email reports: one row per recipient, sent every `interval` weeks (0: daily)
+pirsch_reports = _pirsch_resource(
+    "pirsch_reports",
+    sa.Column("email", sa.String(254), nullable=False),
+    sa.Column("interval", sa.Integer, nullable=False),
+    sa.Column("next_report", sa.DateTime(timezone=True), nullable=False),
+)
+# conversion goals: `path_pattern` as the user wrote it, `pattern` the regex made from it
+pirsch_goals = _pirsch_resource(
+    "pirsch_goals",
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("path_pattern", sa.String(2000), nullable=False),
+    sa.Column("pattern", sa.String(4000), nullable=False),
+    sa.Column("visitor_goal", sa.Integer, nullable=True),
+    sa.Column("cr_goal", sa.Float, nullable=True),
+    sa.Column("delete_reached", sa.Boolean, nullable=False),
+    sa.Column("email_reached", sa.Boolean, nullable=False),
+)

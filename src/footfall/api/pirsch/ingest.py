@@ -3,7 +3,7 @@
 A request is checked whole before anything is spooled: authentication (401), the write scope of
 its kind (403), every item (400 naming the field, `3.url` in a batch), and the app of each item.
 A domain client or access key writes to its one app; a user client writes to the app whose URLs
-match the item's host, where its user holds at least edit. Items with `dnt` "1" are dropped when
+match the item's host (or one of its alternative domains), where its user holds at least edit. Items with `dnt` "1" are dropped when
 the app honours Do Not Track. A success is exactly 200 with an empty body: the Go SDK retries on
 anything else.
 """
@@ -30,6 +30,7 @@ from footfall.meta.accounts import get_user
 from footfall.meta.apps import App, list_apps
 from footfall.meta.errors import NotFound
 from footfall.meta.pirsch import domain_attributes
+from footfall.meta.pirsch_objects import alternative_hosts
 from footfall.model.record import RawRecord
 
 __all__ = ["MAX_BATCH", "make_ingest_routes"]
@@ -57,6 +58,7 @@ class _Targets:
         self._by_host: dict[str, str] = {}
         self._dnt: dict[str, bool] = {}
         self._apps: list[App] | None = None
+        self._alternatives: dict[str, str] | None = None
 
     def app_of(self, item: Any, field: str) -> str:
         if self.caller.app_ids is not None:
@@ -79,10 +81,12 @@ class _Targets:
             principal = Principal(get_user(self.meta, self.caller.user_id or ""))
         except NotFound:
             raise PirschError(401, "access token not authorized") from None
+        if self._alternatives is None:
+            self._alternatives = alternative_hosts(self.meta)
+        alternative = self._alternatives.get(bare) or self._alternatives.get(host)
         for app in self._apps:
-            if any(_host(u) == bare for u in app.urls) and authorizer.allows(
-                principal, app.id, "edit"
-            ):
+            matches = app.id == alternative or any(_host(u) == bare for u in app.urls)
+            if matches and authorizer.allows(principal, app.id, "edit"):
                 return app.id
         raise PirschError(404, f"no domain matches the host {host}")
 

@@ -32,7 +32,15 @@ from footfall.meta.accounts import get_user, list_credentials, revoke_credential
 from footfall.meta.errors import MetaError, NotFound, ValidationError
 from footfall.meta.pirsch import client_grant, create_client, parse_scopes
 
-__all__ = ["make_manage_routes"]
+__all__ = [
+    "Handler",
+    "field_of",
+    "iso_time",
+    "make_manage_routes",
+    "managed_app",
+    "route",
+    "visible_app",
+]
 
 Handler = Callable[[Request, PirschCaller, Any], Any]
 # RE2 (the statistics' regex engine) has neither look-around nor back-references
@@ -40,7 +48,7 @@ _NOT_RE2 = re.compile(r"\(\?<?[=!]|\\[1-9]|\(\?P=")
 _SUBDOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 
 
-def _time(moment: datetime | None) -> str | None:
+def iso_time(moment: datetime | None) -> str | None:
     return rfc3339(moment) if moment else None
 
 
@@ -54,8 +62,8 @@ def _domain(request: Request, caller: PirschCaller, app: app_service.App) -> dic
     attrs = domains.domain_attributes(authorizer_of(request).meta, app.id)
     return {
         "id": app.id,
-        "def_time": _time(app.created_at),
-        "mod_time": _time(app.updated_at),
+        "def_time": iso_time(app.created_at),
+        "mod_time": iso_time(app.updated_at),
         "user_id": caller.user_id,
         "organization_id": None,
         "hostname": _hostname(app),
@@ -95,7 +103,7 @@ def _role(request: Request, caller: PirschCaller, app_id: str) -> str:
     )
 
 
-def _managed(request: Request, caller: PirschCaller, domain_id: Any) -> app_service.App:
+def managed_app(request: Request, caller: PirschCaller, domain_id: Any) -> app_service.App:
     """The app the caller may manage (404 when it may not see it, 403 when only see it)."""
     if not isinstance(domain_id, str) or not domain_id:
         raise PirschError.invalid("domain_id", "is required")
@@ -107,7 +115,17 @@ def _managed(request: Request, caller: PirschCaller, domain_id: Any) -> app_serv
     return app
 
 
-def _field(body: Any, name: str) -> Any:
+def visible_app(request: Request, caller: PirschCaller, domain_id: Any) -> app_service.App:
+    """The app the caller may see (404 otherwise)."""
+    if not isinstance(domain_id, str) or not domain_id:
+        raise PirschError.invalid("domain_id", "is required")
+    app = app_service.find_app(authorizer_of(request).meta, domain_id)
+    if app is None or not may_see(request, caller, app.id):
+        raise PirschError(404, "domain not found")
+    return app
+
+
+def field_of(body: Any, name: str) -> Any:
     if not isinstance(body, dict):
         raise PirschError.invalid("body", "must be a JSON object")
     return body.get(name)
@@ -125,17 +143,17 @@ def list_domains(request: Request, caller: PirschCaller, body: Any) -> Any:
 def create_domain(request: Request, caller: PirschCaller, body: Any) -> Any:
     if caller.app_ids is not None or not _principal(request, caller).is_owner:
         raise PirschError(403, "creating a domain needs a user client of an owner")
-    hostname = _field(body, "hostname")
+    hostname = field_of(body, "hostname")
     if not isinstance(hostname, str) or not hostname.strip():
         raise PirschError.invalid("hostname", "is required")
-    subdomain = _subdomain(_field(body, "subdomain") or "")
+    subdomain = _subdomain(field_of(body, "subdomain") or "")
     meta = authorizer_of(request).meta
     try:
         app = app_service.create_app(
             meta,
-            name=str(_field(body, "display_name") or hostname.strip()),
+            name=str(field_of(body, "display_name") or hostname.strip()),
             urls=[f"https://{hostname.strip().lower()}"],
-            timezone=_field(body, "timezone") or "UTC",
+            timezone=field_of(body, "timezone") or "UTC",
         )
     except ValidationError as e:
         field = {"urls": "hostname", "name": "display_name"}.get(e.field, e.field)
@@ -144,8 +162,8 @@ def create_domain(request: Request, caller: PirschCaller, body: Any) -> Any:
         meta,
         app.id,
         subdomain=subdomain,
-        public=bool(_field(body, "public")),
-        group_by_title=bool(_field(body, "group_by_title")),
+        public=bool(field_of(body, "public")),
+        group_by_title=bool(field_of(body, "group_by_title")),
     )
     return _domain(request, caller, app)
 
@@ -157,28 +175,28 @@ def _subdomain(value: Any) -> str:
 
 
 def delete_domain(request: Request, caller: PirschCaller, body: Any) -> Any:
-    app = _managed(request, caller, request.query_params.get("id"))
+    app = managed_app(request, caller, request.query_params.get("id"))
     app_service.delete_app(authorizer_of(request).meta, app.id)
     return None
 
 
 def reset_code(request: Request, caller: PirschCaller, body: Any) -> Any:
-    app = _managed(request, caller, _field(body, "id"))
+    app = managed_app(request, caller, field_of(body, "id"))
     code = random_string(32)
     domains.update_domain(authorizer_of(request).meta, app.id, identification_code=code)
     return {"identification_code": code}
 
 
 def set_subdomain(request: Request, caller: PirschCaller, body: Any) -> Any:
-    app = _managed(request, caller, _field(body, "domain_id"))
-    value = _subdomain(_field(body, "subdomain"))
+    app = managed_app(request, caller, field_of(body, "domain_id"))
+    value = _subdomain(field_of(body, "subdomain"))
     domains.update_domain(authorizer_of(request).meta, app.id, subdomain=value)
     return None
 
 
 def _toggle(attribute: str) -> Handler:
     def toggle(request: Request, caller: PirschCaller, body: Any) -> Any:
-        app = _managed(request, caller, _field(body, "domain_id"))
+        app = managed_app(request, caller, field_of(body, "domain_id"))
         meta = authorizer_of(request).meta
         current = getattr(domains.domain_attributes(meta, app.id), attribute)
         domains.update_domain(meta, app.id, **{attribute: not current})
@@ -188,10 +206,10 @@ def _toggle(attribute: str) -> Handler:
 
 
 def set_timezone(request: Request, caller: PirschCaller, body: Any) -> Any:
-    app = _managed(request, caller, _field(body, "domain_id"))
+    app = managed_app(request, caller, field_of(body, "domain_id"))
     try:
         app_service.update_app(
-            authorizer_of(request).meta, app.id, {"timezone": _field(body, "timezone")}
+            authorizer_of(request).meta, app.id, {"timezone": field_of(body, "timezone")}
         )
     except ValidationError as e:
         raise PirschError.invalid("timezone", e.message) from None
@@ -201,8 +219,8 @@ def set_timezone(request: Request, caller: PirschCaller, body: Any) -> Any:
 def _client(row: Any, app_id: str | None, scopes: dict[str, str]) -> dict[str, Any]:
     return {
         "id": row.client_id,
-        "def_time": _time(row.created_at),
-        "mod_time": _time(row.created_at),
+        "def_time": iso_time(row.created_at),
+        "mod_time": iso_time(row.created_at),
         "domain_id": app_id,
         "client_id": row.client_id,
         "description": row.name,
@@ -211,7 +229,7 @@ def _client(row: Any, app_id: str | None, scopes: dict[str, str]) -> dict[str, A
 
 
 def list_clients(request: Request, caller: PirschCaller, body: Any) -> Any:
-    app = _managed(request, caller, request.query_params.get("id"))
+    app = managed_app(request, caller, request.query_params.get("id"))
     meta = authorizer_of(request).meta
     found = []
     for credential in list_credentials(meta):
@@ -222,8 +240,8 @@ def list_clients(request: Request, caller: PirschCaller, body: Any) -> Any:
 
 
 def new_client(request: Request, caller: PirschCaller, body: Any) -> Any:
-    app = _managed(request, caller, _field(body, "domain_id"))
-    raw = {name: _field(body, f"scope_{name}") or "" for name in domains.SCOPES}
+    app = managed_app(request, caller, field_of(body, "domain_id"))
+    raw = {name: field_of(body, f"scope_{name}") or "" for name in domains.SCOPES}
     try:
         scopes = parse_scopes(raw)
         new = create_client(
@@ -231,7 +249,7 @@ def new_client(request: Request, caller: PirschCaller, body: Any) -> Any:
             caller.user_id or "",
             app.id,
             scopes,
-            str(_field(body, "description") or "Pirsch client"),
+            str(field_of(body, "description") or "Pirsch client"),
         )
     except ValidationError as e:
         raise PirschError.invalid(e.field, e.message) from None
@@ -244,13 +262,13 @@ def delete_client(request: Request, caller: PirschCaller, body: Any) -> Any:
     grant = client_grant(meta, client_id)
     if grant.app_id is None:
         raise PirschError(404, "client not found")
-    _managed(request, caller, grant.app_id)
+    managed_app(request, caller, grant.app_id)
     revoke_credential(meta, client_id)
     return None
 
 
 def goal_regex(request: Request, caller: PirschCaller, body: Any) -> Any:
-    pattern, sample = _field(body, "regex"), _field(body, "sample")
+    pattern, sample = field_of(body, "regex"), field_of(body, "sample")
     if not isinstance(pattern, str) or not pattern:
         raise PirschError.invalid("regex", "is required")
     if not isinstance(sample, str):
@@ -264,7 +282,7 @@ def goal_regex(request: Request, caller: PirschCaller, body: Any) -> Any:
     return {"match": compiled.search(sample) is not None}
 
 
-def _route(
+def route(
     path: str, method: str, handler: Handler, scope: str = "domains", mode: str = "w"
 ) -> Route:
     async def endpoint(request: Request) -> Response:
@@ -302,16 +320,16 @@ def make_manage_routes(ctx: PirschContext) -> list[Route]:
         return run
 
     return [
-        _route("/api/v1/domain", "GET", list_domains, mode="r"),
-        _route("/api/v1/domain", "POST", changing(create_domain)),
-        _route("/api/v1/domain", "DELETE", changing(delete_domain)),
-        _route("/api/v1/domain", "PUT", reset_code),
-        _route("/api/v1/domain/subdomain", "POST", set_subdomain),
-        _route("/api/v1/domain/public", "POST", _toggle("public")),
-        _route("/api/v1/domain/title", "POST", _toggle("group_by_title")),
-        _route("/api/v1/domain/timezone", "POST", changing(set_timezone)),
-        _route("/api/v1/client", "GET", list_clients, mode="r"),
-        _route("/api/v1/client", "POST", new_client),
-        _route("/api/v1/client", "DELETE", delete_client),
-        _route("/api/v1/goal/regex", "POST", goal_regex, mode="r"),
+        route("/api/v1/domain", "GET", list_domains, mode="r"),
+        route("/api/v1/domain", "POST", changing(create_domain)),
+        route("/api/v1/domain", "DELETE", changing(delete_domain)),
+        route("/api/v1/domain", "PUT", reset_code),
+        route("/api/v1/domain/subdomain", "POST", set_subdomain),
+        route("/api/v1/domain/public", "POST", _toggle("public")),
+        route("/api/v1/domain/title", "POST", _toggle("group_by_title")),
+        route("/api/v1/domain/timezone", "POST", changing(set_timezone)),
+        route("/api/v1/client", "GET", list_clients, mode="r"),
+        route("/api/v1/client", "POST", new_client),
+        route("/api/v1/client", "DELETE", delete_client),
+        route("/api/v1/goal/regex", "POST", goal_regex, mode="r"),
     ]

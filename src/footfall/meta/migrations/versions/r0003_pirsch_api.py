@@ -1,4 +1,5 @@
-"""Pirsch API: clients with scopes and a domain binding, single access keys, domain attributes.
+"""Pirsch API: clients with scopes and a domain binding, access keys, domain attributes, links,
+alternative domains, email reports and conversion goals.
 
 Revision ID: 0003
 Revises: 0002
@@ -76,10 +77,59 @@ def upgrade() -> None:
             ["app_id"], ["apps.id"], name="fk_pirsch_domains_app_id_apps", ondelete="CASCADE"
         ),
     )
+    _resources()
+
+
+def _resource(name: str, *columns: sa.schema.SchemaItem) -> None:
+    op.create_table(
+        name,
+        sa.Column("id", sa.String(36), nullable=False),
+        sa.Column("app_id", sa.String(36), nullable=False),
+        *columns,
+        sa.Column("created_at", _tz(), nullable=False),
+        sa.Column("updated_at", _tz(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=f"pk_{name}"),
+        sa.ForeignKeyConstraint(
+            ["app_id"], ["apps.id"], name=f"fk_{name}_app_id_apps", ondelete="CASCADE"
+        ),
+    )
+    op.create_index(f"ix_{name}_app_id", name, ["app_id"])
+
+
+def _resources() -> None:
+    _resource(
+        "pirsch_links",
+        sa.Column("code", sa.String(32), nullable=False),
+        sa.Column("description", sa.String(255), nullable=False),
+        sa.Column("valid_until", _tz(), nullable=True),
+        sa.UniqueConstraint("code", name="uq_pirsch_links_code"),
+    )
+    _resource("pirsch_alternative_domains", sa.Column("hostname", sa.String(253), nullable=False))
+    _resource(
+        "pirsch_reports",
+        sa.Column("email", sa.String(254), nullable=False),
+        sa.Column("interval", sa.Integer, nullable=False),
+        sa.Column("next_report", _tz(), nullable=False),
+    )
+    _resource(
+        "pirsch_goals",
+        sa.Column("name", sa.String(255), nullable=False),
+        sa.Column("path_pattern", sa.String(2000), nullable=False),
+        sa.Column("pattern", sa.String(4000), nullable=False),
+        sa.Column("visitor_goal", sa.Integer, nullable=True),
+        sa.Column("cr_goal", sa.Float, nullable=True),
+        sa.Column("delete_reached", sa.Boolean, nullable=False),
+        sa.Column("email_reached", sa.Boolean, nullable=False),
+    )
+
+
+_RESOURCES = ("pirsch_goals", "pirsch_reports", "pirsch_alternative_domains", "pirsch_links")
 
 
 def downgrade() -> None:
     """Drop the Pirsch tables."""
+    for name in _RESOURCES:
+        op.drop_table(name)
     op.drop_table("pirsch_domains")
     op.drop_table("pirsch_access_keys")
     op.drop_table("pirsch_clients")
