@@ -40,7 +40,7 @@ def test_token_validation_names_the_fields(
 
 
 def test_token_refuses_a_wrong_secret_and_garbage(api: Pirsch) -> None:
-    client_id, secret = api.client(api.shop_id, "hit")
+    client_id, _ = api.client(api.shop_id, "hit")
     r = api.request(
         "POST", "/api/v1/token", json={"client_id": client_id, "client_secret": "z" * 64}
     )
