@@ -286,3 +286,42 @@ def test_reports(api: Pirsch, admin: str) -> None:
     ):
         r = api.request("POST", "/api/v1/report", admin, json=bad)
         assert r.status_code == 400 and field in r.json()["validation"]
+
+
+def test_members(api: Pirsch, admin: str) -> None:
+    known = services.create_user(api.meta, "known@example.com").user
+    r = api.request(
+        "POST",
+        "/api/v1/member",
+        admin,
+        json={"id": api.shop_id, "emails": ["known@example.com", "new@example.com"]},
+    )
+    assert r.status_code == 200, r.text
+    members = api.request("GET", f"/api/v1/member?id={api.shop_id}", admin).json()
+    assert sorted((m["user"]["email"], m["role"]) for m in members) == [
+        ("known@example.com", "viewer"),
+        ("new@example.com", "viewer"),
+    ]
+    member_id = f"{api.shop_id}.{known.id}"
+    assert (
+        api.request(
+            "PUT", "/api/v1/member", admin, json={"id": member_id, "role": "admin"}
+        ).status_code
+        == 200
+    )
+    assert services.permission_level(api.meta, known.id, api.shop_id) == "manage"
+    bad = api.request("PUT", "/api/v1/member", admin, json={"id": member_id, "role": "god"})
+    assert bad.status_code == 400 and "role" in bad.json()["validation"]
+    assert api.request("DELETE", f"/api/v1/member?id={member_id}", admin).status_code == 200
+    assert services.permission_level(api.meta, known.id, api.shop_id) is None
+    assert api.request("DELETE", f"/api/v1/member?id={member_id}", admin).status_code == 404
+    # an admin who is not an owner may add accounts that exist, not invite new ones
+    token = api.token(None, "domains:w", user_id=known.id)
+    services.set_permission(api.meta, known.id, api.shop_id, "manage")
+    r = api.request(
+        "POST",
+        "/api/v1/member",
+        token,
+        json={"id": api.shop_id, "emails": ["stranger@example.com"]},
+    )
+    assert r.status_code == 400 and "emails.0" in r.json()["validation"]

@@ -10,6 +10,7 @@ from starlette.routing import Route
 from footfall.api.pirsch.context import PirschContext
 from footfall.api.pirsch.ingest import make_ingest_routes
 from footfall.api.pirsch.manage import make_manage_routes
+from footfall.api.pirsch.members import make_member_routes
 from footfall.api.pirsch.objects import make_object_routes
 from footfall.api.pirsch.statistics import make_statistics_routes
 from footfall.api.pirsch.token import make_token_routes
@@ -24,5 +25,6 @@ def make_pirsch_routes(ctx: PirschContext) -> list[Route]:
         *make_ingest_routes(ctx),
         *make_manage_routes(ctx),
         *make_object_routes(),
+        *make_member_routes(),
         *make_statistics_routes(ctx),
     ]
