@@ -23,7 +23,7 @@ from starlette.applications import Starlette
 from footfall.api.pirsch.statistics import make_statistics_routes
 from footfall.auth.access import SCOPE_KEY, Authorizer
 from footfall.auth.tokens import KeyRing
-from footfall.meta import services
+from footfall.meta import pirsch, services
 from footfall.meta.store import MetaStore
 from footfall.store.duckdb import DuckDBStore
 
@@ -216,6 +216,7 @@ class World:
     visits: list[Visit]
     website: str
     other: str
+    tokens: dict[str, str]  #: bearer of each kind of caller
 
 
 @pytest.fixture(scope="module")
@@ -243,7 +244,16 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         await api(scope, receive, send)
 
     token = keys.issue(user_id=owner.id, email=owner.email, audience="t")
-    yield World(Client(app, token, website), visits, website, other)
+    tokens = {"key": pirsch.create_access_key(meta, owner.id, website, "key")}
+    for name, scopes in (("writer", "hit,event,session"), ("reader", "statistics")):
+        client = pirsch.create_client(meta, owner.id, website, pirsch.parse_scopes(scopes), name)
+        tokens[name] = keys.issue(
+            user_id=owner.id,
+            email=owner.email,
+            audience="t",
+            client_id=client.credential.client_id,
+        )
+    yield World(Client(app, token, website), visits, website, other, tokens)
     store.close()
     meta.close()
 
@@ -589,3 +599,17 @@ def test_unknown_domain_and_missing_token(world: World) -> None:
 def test_active_visitors(world: World) -> None:
     active = world.client.stats("active", start="60")
     assert active == {"visitors": 0, "stats": [], "countries": []}
+
+
+def test_scope_denials(world: World) -> None:
+    """Reading needs the statistics scope; a domain client sees its own domain only."""
+    query = {"id": world.website, **PERIOD}
+    total = "/api/v1/statistics/total"
+    reader = world.client.get(total, token=world.tokens["reader"], **query)
+    assert reader.status_code == 200 and reader.json()["sessions"] == len(world.visits)
+    for name in ("writer", "key"):
+        r = world.client.get(total, token=world.tokens[name], **query)
+        assert r.status_code == 403, name
+        assert r.json()["error"] == ["the client lacks the statistics scope (r)"]
+    other = world.client.get(total, token=world.tokens["reader"], **{**query, "id": world.other})
+    assert other.status_code == 404

@@ -52,8 +52,11 @@ HOSTNAME = ColumnRef("event_url", "to_domain")
 EVENT_NAME = ColumnRef("custom_event_name")
 CAMPAIGN = 6
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_ISO = re.compile(r"(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+_DIGITS = re.compile(r"[0-9]{1,12}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?"
+)
 # RE2 (DuckDB and ClickHouse) has neither look-around nor back-references
 _NOT_RE2 = re.compile(r"\(\?<?[=!]|\\[1-9]|\(\?P=")
 _CHANNELS = {
@@ -118,7 +121,7 @@ def _int(params: Mapping[str, Sequence[str]], name: str, high: int) -> int:
     raw = _one(params, name)
     if not raw:
         return 0
-    if not raw.isdigit() or int(raw) > high:
+    if not _DIGITS.fullmatch(raw) or int(raw) > high:
         raise PirschError.invalid(name, f"{name} must be an integer in 0..{high}")
     return int(raw)
 
