@@ -140,7 +140,10 @@ def test_do_not_track_is_honoured_when_the_domain_says_so(api: Pirsch) -> None:
     token = api.token(api.shop_id, "hit")
     assert api.request("POST", "/api/v1/hit", token, json={**HIT, "dnt": "1"}).status_code == 200
     assert len(api.spooled()) == 1  # the default: DNT is not honoured
-    pirsch.update_domain(api.meta, api.shop_id, honour_dnt=True)
+    admin = api.token(None, "domains:w")
+    r = api.request("POST", "/api/v1/domain/dnt", admin, json={"domain_id": api.shop_id})
+    assert r.status_code == 200
+    assert pirsch.domain_attributes(api.meta, api.shop_id).honour_dnt is True
     assert api.request("POST", "/api/v1/hit", token, json={**HIT, "dnt": "1"}).status_code == 200
     assert api.request("POST", "/api/v1/hit", token, json={**HIT, "dnt": "0"}).status_code == 200
     assert len(api.spooled()) == 2  # the DNT hit was answered 200 and dropped

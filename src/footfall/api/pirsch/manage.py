@@ -327,6 +327,8 @@ def make_manage_routes(ctx: PirschContext) -> list[Route]:
         route("/api/v1/domain/subdomain", "POST", set_subdomain),
         route("/api/v1/domain/public", "POST", _toggle("public")),
         route("/api/v1/domain/title", "POST", _toggle("group_by_title")),
+        # a Footfall addition: whether hits with `dnt` "1" are dropped
+        route("/api/v1/domain/dnt", "POST", _toggle("honour_dnt")),
         route("/api/v1/domain/timezone", "POST", changing(set_timezone)),
         route("/api/v1/client", "GET", list_clients, mode="r"),
         route("/api/v1/client", "POST", new_client),
