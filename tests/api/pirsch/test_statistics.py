@@ -458,6 +458,7 @@ def test_goals_and_keywords(world: World) -> None:
 
 
 # filters -----------------------------------------------------------------------------------
+FIRST_VISITOR = generate()[0].visitor
 FILTERS: list[tuple[dict[str, Any], Callable[[Visit], bool]]] = [
     ({"country": "pl"}, lambda v: v.country == "PL"),
     ({"country": "!pl"}, lambda v: v.country != "PL"),
@@ -481,6 +482,8 @@ FILTERS: list[tuple[dict[str, Any], Callable[[Visit], bool]]] = [
     ({"entry_path": "/pricing"}, lambda v: v.pages[0] == "/pricing"),
     ({"exit_path": "/docs"}, lambda v: v.pages[-1] == "/docs"),
     ({"path": "", "limit": "0", "tz": "", "scale": ""}, lambda v: True),
+    ({"session_id": "5"}, lambda v: v.sid == 5),
+    ({"visitor_id": str(FIRST_VISITOR)}, lambda v: v.visitor == FIRST_VISITOR),
 ]
 
 
@@ -575,6 +578,9 @@ def test_website_guard(world: World) -> None:
         ({"platform": "tv"}, "platform"),
         ({"screen_class": "XXXL"}, "screen_class"),
         ({"channel": "radio"}, "channel"),
+        ({"session_id": "-1"}, "session_id"),
+        ({"visitor_id": "18446744073709551616"}, "visitor_id"),
+        ({"include_title": "yes"}, "include_title"),
     ],
 )
 def test_bad_filters_name_the_field(world: World, params: dict[str, Any], field: str) -> None:
@@ -613,3 +619,9 @@ def test_scope_denials(world: World) -> None:
         assert r.json()["error"] == ["the client lacks the statistics scope (r)"]
     other = world.client.get(total, token=world.tokens["reader"], **{**query, "id": world.other})
     assert other.status_code == 404
+
+
+def test_include_title_groups_pages_by_title(world: World) -> None:
+    titled = world.client.stats("page", include_title="true")
+    assert {(p["path"], p["title"]) for p in titled} == {(p, f"Title {p}") for p in PATHS}
+    assert sum(p["views"] for p in titled) == sum(len(v.pages) for v in world.visits)

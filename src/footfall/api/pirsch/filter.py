@@ -97,6 +97,7 @@ class Filter:
     direction: Literal["asc", "desc"] = "desc"
     search: str = ""
     include_avg_time_on_page: bool = False
+    include_title: bool = False
     funnel_id: str = ""
     live: bool = False  #: `start` was given: a window of the last seconds, not dates
     extra: tuple[Condition | FilterGroup, ...] = field(default=())
@@ -344,6 +345,8 @@ _SIMPLE: dict[str, tuple[ColumnRef, Callable[[str], object]]] = {
     "browser_version": (ColumnRef("browser_version"), str),
     "title": (ColumnRef("event_title"), str),
     "event": (EVENT_NAME, str),
+    "visitor_id": (ColumnRef("visitor_id"), lambda v: _id(v, "visitor_id")),
+    "session_id": (ColumnRef("session_id"), lambda v: _id(v, "session_id")),
 }
 _UTM: dict[str, ColumnRef] = {
     "utm_source": ColumnRef("source"),
@@ -352,6 +355,13 @@ _UTM: dict[str, ColumnRef] = {
     "utm_content": ColumnRef("campaign_content"),
     "utm_term": ColumnRef("keyword"),
 }
+
+
+def _id(text: str, name: str) -> object:
+    """A visitor or session id: an unsigned 64-bit integer in decimal."""
+    if not re.fullmatch(r"[0-9]{1,20}", text) or int(text) >= 1 << 64:
+        raise PirschError.invalid(name, f"{name} must be an unsigned 64-bit integer")
+    return int(text)
 
 
 def _channel(text: str) -> object:
@@ -401,6 +411,13 @@ def _city(name: str) -> Condition:
     return Condition(ColumnRef("location_city_name"), "eq", name)
 
 
+def _flag(params: Mapping[str, Sequence[str]], name: str) -> bool:
+    value = _one(params, name).lower()
+    if value not in ("", "true", "false", "1"):
+        raise PirschError.invalid(name, f"{name} must be true or false")
+    return value in ("true", "1")
+
+
 def parse(params: Mapping[str, Sequence[str]], timezone_of: Callable[[str], str | None]) -> Filter:
     """Validate a query string (as a multi-map) into a Filter; raises PirschError naming the field.
 
@@ -423,9 +440,7 @@ def parse(params: Mapping[str, Sequence[str]], timezone_of: Callable[[str], str 
     if direction not in ("asc", "desc"):
         raise PirschError.invalid("direction", "direction must be asc or desc")
     limit = _int(params, "limit", 1 << 31) or MAX_LIMIT
-    include = _one(params, "include_avg_time_on_page").lower()
-    if include not in ("", "true", "false", "1"):
-        raise PirschError.invalid("include_avg_time_on_page", "must be true or false")
+    include, title = (_flag(params, n) for n in ("include_avg_time_on_page", "include_title"))
     return Filter(
         domain_id=domain_id,
         period=period,
@@ -438,7 +453,8 @@ def parse(params: Mapping[str, Sequence[str]], timezone_of: Callable[[str], str 
         sort=_one(params, "sort"),
         direction="asc" if direction == "asc" else "desc",
         search=_one(params, "search"),
-        include_avg_time_on_page=include in ("true", "1"),
+        include_avg_time_on_page=include,
+        include_title=title,
         funnel_id=_one(params, "funnel_id"),
         live=live,
     )

@@ -58,22 +58,26 @@ def _page_rows(
         metrics.append(AVG_TIME_ON_PAGE)
     base = (event_type(PAGE_VIEW), *more)
     whole_visitors, whole_views = runner.totals(f, [VISITORS, VIEWS], *base)
+    dims = [PATH, TITLE] if f.include_title else [PATH]
+    if f.include_title:
+        names.insert(1, "title")
     rows = runner.rows(
         f,
-        [PATH, *metrics],
+        [*dims, *metrics],
         *base,
         *_search(f, PATH),
-        order=_order(f, names, 1),
+        order=_order(f, names, len(dims)),
         limit=f.limit if paged else 100_000,
         offset=f.offset if paged else 0,
     )
     out = []
     for row in rows:
+        title = row.pop(1) if f.include_title else ""
         visitors, views = int(row[1] or 0), int(row[2] or 0)
         out.append(
             {
                 "path": row[0] or "",
-                "title": "",
+                "title": title or "",
                 "visitors": visitors,
                 "views": views,
                 "sessions": int(row[3] or 0),
