@@ -10,7 +10,9 @@ import sqlalchemy as sa
 
 from footfall.auth.secrets import random_string
 from footfall.meta.errors import NotFound
+from footfall.meta.goals import create_goal
 from footfall.meta.schema import (
+    goals,
     pirsch_alternative_domains,
     pirsch_goals,
     pirsch_links,
@@ -21,13 +23,16 @@ from footfall.meta.store import MetaStore, utcnow
 __all__ = [
     "KINDS",
     "add",
+    "add_goal",
     "alternative_hosts",
     "change",
+    "change_goal",
     "find",
     "get",
     "link_by_code",
     "list_of",
     "remove",
+    "remove_goal",
 ]
 
 #: the tables by the name the API uses for them
@@ -109,3 +114,54 @@ def link_by_code(meta: MetaStore, code: str) -> dict[str, Any] | None:
         query = sa.select(pirsch_links).where(pirsch_links.c.code == code)
         row = conn.execute(query).mappings().first()
     return dict(row) if row else None
+
+
+def _conversion_pattern(path_regex: str) -> str:
+    """The platform goal's pattern for a Pirsch path regex: the pipeline tests goals against the
+    whole URL, so the scheme and host come first and a query or fragment may follow."""
+    body = path_regex.removeprefix("^").removesuffix("$")
+    return rf"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*{body}(?:[?#].*)?$"
+
+
+def add_goal(meta: MetaStore, app_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """A Pirsch goal: a platform goal on the page URL (so the pipeline records its conversions
+    and both APIs count them) plus the Pirsch fields, under the platform goal's uuid."""
+    made = create_goal(
+        meta,
+        app_id,
+        name=values["name"],
+        trigger="url",
+        pattern_type="regex",
+        pattern=_conversion_pattern(values["pattern"]),
+        case_sensitive=True,
+    )
+    now = utcnow()
+    with meta.begin() as conn:
+        conn.execute(
+            pirsch_goals.insert().values(
+                id=made.uuid, app_id=app_id, created_at=now, updated_at=now, **values
+            )
+        )
+    return get(meta, "goal", str(made.uuid))
+
+
+def change_goal(meta: MetaStore, object_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Change a Pirsch goal and its platform goal together."""
+    with meta.begin() as conn:
+        conn.execute(
+            goals.update()
+            .where(goals.c.uuid == object_id)
+            .values(
+                name=values["name"],
+                pattern=_conversion_pattern(values["pattern"]),
+                updated_at=utcnow(),
+            )
+        )
+    return change(meta, "goal", object_id, values)
+
+
+def remove_goal(meta: MetaStore, object_id: str) -> None:
+    """Delete a Pirsch goal and its platform goal."""
+    with meta.begin() as conn:
+        conn.execute(goals.delete().where(goals.c.uuid == object_id))
+        conn.execute(pirsch_goals.delete().where(pirsch_goals.c.id == object_id))

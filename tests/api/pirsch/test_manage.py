@@ -213,8 +213,14 @@ def test_goals_crud_and_pattern(api: Pirsch, admin: str) -> None:
     assert [
         g["id"] for g in api.request("GET", f"/api/v1/goal?id={api.shop_id}", admin).json()
     ] == [goal["id"]]
+    # the same goal on the platform side, tested by the pipeline against whole URLs
+    [platform] = services.list_goals(api.meta, api.shop_id)
+    assert (platform.uuid, platform.name, platform.trigger) == (goal["id"], "Checkout", "url")
+    assert re.fullmatch(platform.pattern, "https://shop.example.com/p/7/buy?x=1")
+    assert not re.fullmatch(platform.pattern, "https://shop.example.com/p/7/8/buy")
     assert api.request("DELETE", f"/api/v1/goal?id={goal['id']}", admin).status_code == 200
     assert api.request("GET", f"/api/v1/goal?id={api.shop_id}", admin).json() == []
+    assert services.list_goals(api.meta, api.shop_id) == []
     r = api.request("POST", "/api/v1/goal", admin, json={**body, "path_pattern": "checkout"})
     assert r.status_code == 400 and "path_pattern" in r.json()["validation"]
     assert api.request("DELETE", "/api/v1/goal?id=nope", admin).status_code == 404

@@ -24,7 +24,7 @@ def make_pirsch_routes(ctx: PirschContext) -> list[Route]:
         *make_token_routes(ctx),
         *make_ingest_routes(ctx),
         *make_manage_routes(ctx),
-        *make_object_routes(),
+        *make_object_routes(ctx.on_change),
         *make_member_routes(),
         *make_statistics_routes(ctx),
     ]

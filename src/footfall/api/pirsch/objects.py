@@ -1,9 +1,13 @@
 """Pirsch objects of a domain (api-notes pirsch.md §6): access links, alternative domains, email
-reports and conversion goals. Reading needs sight of the domain, writing `manage` on it."""
+reports and conversion goals. Reading needs sight of the domain, writing `manage` on it.
+
+A conversion goal is also a platform goal on the page URL, so the pipeline records its
+conversions and `/statistics/goals` (which reads the platform goals) counts them."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -201,18 +205,33 @@ def change_report(request: Request, caller: PirschCaller, body: Any) -> Any:
 
 def add_goal(request: Request, caller: PirschCaller, body: Any) -> Any:
     app = managed_app(request, caller, field_of(body, "domain_id"))
-    return _shape("goal", objects.add(authorizer_of(request).meta, "goal", app.id, _goal(body)))
+    return _shape("goal", objects.add_goal(authorizer_of(request).meta, app.id, _goal(body)))
 
 
 def change_goal(request: Request, caller: PirschCaller, body: Any) -> Any:
     found = _owned(request, caller, "goal", field_of(body, "id"))
-    return _shape(
-        "goal", objects.change(authorizer_of(request).meta, "goal", found["id"], _goal(body))
-    )
+    row = objects.change_goal(authorizer_of(request).meta, found["id"], _goal(body))
+    return _shape("goal", row)
 
 
-def make_object_routes() -> list[Route]:
-    """The routes of links, alternative domains, reports and goals."""
+def remove_goal(request: Request, caller: PirschCaller, body: Any) -> Any:
+    found = _owned(request, caller, "goal", request.query_params.get("id"))
+    objects.remove_goal(authorizer_of(request).meta, found["id"])
+    return None
+
+
+def make_object_routes(on_change: Callable[[], None]) -> list[Route]:
+    """The routes of links, alternative domains, reports and goals; `on_change` runs after a
+    goal changes (the pipeline reads goals through the cached app directory)."""
+
+    def changing(handler: Handler) -> Handler:
+        def run(request: Request, caller: PirschCaller, body: Any) -> Any:
+            result = handler(request, caller, body)
+            on_change()
+            return result
+
+        return run
+
     return [
         route("/api/v1/domain/link", "GET", _lister("link", "domain_id"), mode="r"),
         route("/api/v1/domain/link", "POST", add_link),
@@ -227,7 +246,7 @@ def make_object_routes() -> list[Route]:
         route("/api/v1/report", "PUT", change_report),
         route("/api/v1/report", "DELETE", _remover("report")),
         route("/api/v1/goal", "GET", _lister("goal", "id"), mode="r"),
-        route("/api/v1/goal", "POST", add_goal),
-        route("/api/v1/goal", "PUT", change_goal),
-        route("/api/v1/goal", "DELETE", _remover("goal")),
+        route("/api/v1/goal", "POST", changing(add_goal)),
+        route("/api/v1/goal", "PUT", changing(change_goal)),
+        route("/api/v1/goal", "DELETE", changing(remove_goal)),
     ]
