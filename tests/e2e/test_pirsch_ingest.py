@@ -84,6 +84,14 @@ def test_clients_keys_and_every_write_endpoint_reach_the_store(
             r = http.post("/api/v1/hit", json=_hit("/", "198.51.100.1", UA_FIREFOX), headers=header)
             assert r.status_code == 401
             assert set(r.json()) == {"validation", "error"} and r.json()["error"]
+        # the init credential is a user client of the owner: it may manage domains
+        assert provisioned.client_secret is not None
+        owner = {"client_id": provisioned.client_id, "client_secret": provisioned.client_secret}
+        goal = {"domain_id": provisioned.app_id, "name": "Pricing", "path_pattern": "/pricing"}
+        r = http.post(
+            "/api/v1/goal", json=goal, headers={"Authorization": f"Bearer {_token(http, owner)}"}
+        )
+        assert r.status_code == 200, r.text
         token = _token(http, writer)
         auth = {"Authorization": f"Bearer {token}"}
         # Go SDK: no Content-Type at all
@@ -155,6 +163,7 @@ def test_clients_keys_and_every_write_endpoint_reach_the_store(
     by_type = dict(store_counts(d, "SELECT event_type, count(*) FROM events GROUP BY 1"))
     assert by_type.get(1) == 6  # page views: 2 live, 3 in the batch, 1 by access key
     assert by_type.get(5) == 2  # custom events
+    assert by_type.get(8) == 1  # the Pirsch goal's conversion, once per session
     [(visitors, sessions)] = store_counts(
         d, "SELECT count(DISTINCT visitor_id), count(*) FROM sessions"
     )
