@@ -35,6 +35,7 @@ TABLES = {
     "pirsch_alternative_domains",
     "pirsch_reports",
     "pirsch_goals",
+    "pirsch_funnels",
     "alembic_version",
 }
 
@@ -102,4 +103,5 @@ def test_r0002_upgrades_a_0001_database_and_downgrades(tmp_path: Path) -> None:
             "pirsch_alternative_domains",
             "pirsch_reports",
             "pirsch_goals",
+            "pirsch_funnels",
         }

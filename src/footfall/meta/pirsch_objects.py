@@ -1,4 +1,4 @@
-"""Pirsch management objects of one app (links, alternative domains, reports, goals): one set of
+"""Pirsch management objects of one app (links, alternative domains, reports, goals, funnels): one set of
 list / get / add / change / delete functions over their tables, which share id, app and times."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from footfall.meta.goals import create_goal
 from footfall.meta.schema import (
     goals,
     pirsch_alternative_domains,
+    pirsch_funnels,
     pirsch_goals,
     pirsch_links,
     pirsch_reports,
@@ -41,6 +42,7 @@ KINDS: Mapping[str, sa.Table] = {
     "alternative": pirsch_alternative_domains,
     "report": pirsch_reports,
     "goal": pirsch_goals,
+    "funnel": pirsch_funnels,
 }
 
 

@@ -322,3 +322,9 @@ pirsch_goals = _pirsch_resource(
     sa.Column("delete_reached", sa.Boolean, nullable=False),
     sa.Column("email_reached", sa.Boolean, nullable=False),
 )
+# funnels: ordered steps, each a name and a statistics filter (query-string keys → values)
+pirsch_funnels = _pirsch_resource(
+    "pirsch_funnels",
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("steps", sa.JSON, nullable=False),
+)

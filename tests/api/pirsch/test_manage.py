@@ -331,3 +331,35 @@ def test_members(api: Pirsch, admin: str) -> None:
         json={"id": api.shop_id, "emails": ["stranger@example.com"]},
     )
     assert r.status_code == 400 and "emails.0" in r.json()["validation"]
+
+
+def test_funnels(api: Pirsch, admin: str) -> None:
+    steps = [
+        {"name": "Home", "filter": {"path": "/"}},
+        {"name": "Pricing", "filter": {"path": ["/pricing", "/plans"]}},
+    ]
+    body = {"domain_id": api.shop_id, "name": "Signup", "steps": steps}
+    funnel = api.request("POST", "/api/v1/funnel", admin, json=body).json()
+    assert [(s["step"], s["name"], s["funnel_id"]) for s in funnel["steps"]] == [
+        (0, "Home", funnel["id"]),
+        (1, "Pricing", funnel["id"]),
+    ]
+    renamed = api.request(
+        "POST", "/api/v1/funnel", admin, json={**body, "id": funnel["id"], "name": "Sign up"}
+    ).json()
+    assert (renamed["id"], renamed["name"]) == (funnel["id"], "Sign up")
+    [listed] = api.request("GET", f"/api/v1/funnel?id={api.shop_id}", admin).json()
+    assert listed["steps"][1]["filter"] == {"path": ["/pricing", "/plans"]}
+    for bad, field in (
+        ({**body, "steps": steps[:1]}, "steps"),
+        ({**body, "steps": [steps[0], {"filter": {}}]}, "steps.1.name"),
+        (
+            {**body, "steps": [steps[0], {"name": "x", "filter": {"path": {"a": 1}}}]},
+            "steps.1.filter.path",
+        ),
+        ({**body, "name": ""}, "name"),
+    ):
+        r = api.request("POST", "/api/v1/funnel", admin, json=bad)
+        assert r.status_code == 400 and field in r.json()["validation"], r.json()
+    assert api.request("DELETE", f"/api/v1/funnel?id={funnel['id']}", admin).status_code == 200
+    assert api.request("GET", f"/api/v1/funnel?id={api.shop_id}", admin).json() == []

@@ -1,5 +1,5 @@
 """Pirsch objects of a domain (api-notes pirsch.md §6): access links, alternative domains, email
-reports and conversion goals. Reading needs sight of the domain, writing `manage` on it.
+reports, conversion goals and funnels. Reading needs sight of the domain, writing `manage` on it.
 
 A conversion goal is also a platform goal on the page URL, so the pipeline records its
 conversions and `/statistics/goals` (which reads the platform goals) counts them."""
@@ -220,6 +220,63 @@ def remove_goal(request: Request, caller: PirschCaller, body: Any) -> Any:
     return None
 
 
+def _steps(body: Any) -> list[dict[str, Any]]:
+    steps = field_of(body, "steps")
+    if not isinstance(steps, list) or len(steps) < 2:
+        raise PirschError.invalid("steps", "must be a list of at least two steps")
+    out: list[dict[str, Any]] = []
+    for i, step in enumerate(steps):
+        name = step.get("name") if isinstance(step, dict) else None
+        if not isinstance(name, str) or not name.strip() or len(name) > 255:
+            raise PirschError.invalid(f"steps.{i}.name", "is required (at most 255 characters)")
+        raw = step.get("filter") or {}
+        if not isinstance(raw, dict):
+            raise PirschError.invalid(f"steps.{i}.filter", "must be an object")
+        checked: dict[str, Any] = {}
+        for key, value in raw.items():
+            values = value if isinstance(value, list) else [value]
+            if not all(isinstance(v, str | int | float) for v in values):
+                raise PirschError.invalid(
+                    f"steps.{i}.filter.{key}", "must be a string or a list of strings"
+                )
+            checked[str(key)] = value
+        out.append({"name": name.strip(), "filter": checked})
+    return out
+
+
+def _funnel(row: dict[str, Any]) -> dict[str, Any]:
+    shaped = _shape("funnel", row)
+    shaped["steps"] = [
+        {
+            "id": f"{row['id']}.{n}",
+            "def_time": shaped["def_time"],
+            "mod_time": shaped["mod_time"],
+            "funnel_id": row["id"],
+            "name": step["name"],
+            "step": n,
+            "filter": step["filter"],
+        }
+        for n, step in enumerate(row["steps"])
+    ]
+    return shaped
+
+
+def list_funnels(request: Request, caller: PirschCaller, body: Any) -> Any:
+    app = visible_app(request, caller, request.query_params.get("id"))
+    return [_funnel(r) for r in objects.list_of(authorizer_of(request).meta, "funnel", app.id)]
+
+
+def save_funnel(request: Request, caller: PirschCaller, body: Any) -> Any:
+    """Create a funnel, or replace one when the body has its `id`."""
+    values = {"name": _text(body, "name"), "steps": _steps(body)}
+    meta = authorizer_of(request).meta
+    if field_of(body, "id"):
+        found = _owned(request, caller, "funnel", field_of(body, "id"))
+        return _funnel(objects.change(meta, "funnel", found["id"], values))
+    app = managed_app(request, caller, field_of(body, "domain_id"))
+    return _funnel(objects.add(meta, "funnel", app.id, values))
+
+
 def make_object_routes(on_change: Callable[[], None]) -> list[Route]:
     """The routes of links, alternative domains, reports and goals; `on_change` runs after a
     goal changes (the pipeline reads goals through the cached app directory)."""
@@ -249,4 +306,7 @@ def make_object_routes(on_change: Callable[[], None]) -> list[Route]:
         route("/api/v1/goal", "POST", changing(add_goal)),
         route("/api/v1/goal", "PUT", changing(change_goal)),
         route("/api/v1/goal", "DELETE", changing(remove_goal)),
+        route("/api/v1/funnel", "GET", list_funnels, mode="r"),
+        route("/api/v1/funnel", "POST", save_funnel),
+        route("/api/v1/funnel", "DELETE", _remover("funnel")),
     ]

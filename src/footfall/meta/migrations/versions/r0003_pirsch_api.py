@@ -1,5 +1,5 @@
 """Pirsch API: clients with scopes and a domain binding, access keys, domain attributes, links,
-alternative domains, email reports and conversion goals.
+alternative domains, email reports, conversion goals and funnels.
 
 Revision ID: 0003
 Revises: 0002
@@ -121,9 +121,20 @@ def _resources() -> None:
         sa.Column("delete_reached", sa.Boolean, nullable=False),
         sa.Column("email_reached", sa.Boolean, nullable=False),
     )
+    _resource(
+        "pirsch_funnels",
+        sa.Column("name", sa.String(255), nullable=False),
+        sa.Column("steps", sa.JSON, nullable=False),
+    )
 
 
-_RESOURCES = ("pirsch_goals", "pirsch_reports", "pirsch_alternative_domains", "pirsch_links")
+_RESOURCES = (
+    "pirsch_funnels",
+    "pirsch_goals",
+    "pirsch_reports",
+    "pirsch_alternative_domains",
+    "pirsch_links",
+)
 
 
 def downgrade() -> None:
