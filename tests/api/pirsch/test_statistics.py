@@ -23,7 +23,7 @@ from starlette.applications import Starlette
 from footfall.api.pirsch.statistics import make_statistics_routes
 from footfall.auth.access import SCOPE_KEY, Authorizer
 from footfall.auth.tokens import KeyRing
-from footfall.meta import pirsch, services
+from footfall.meta import pirsch, pirsch_objects, services
 from footfall.meta.store import MetaStore
 from footfall.store.duckdb import DuckDBStore
 
@@ -217,6 +217,7 @@ class World:
     website: str
     other: str
     tokens: dict[str, str]  #: bearer of each kind of caller
+    funnel_id: str
 
 
 @pytest.fixture(scope="module")
@@ -230,6 +231,24 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     website = services.create_app(meta, name="Shop", urls=["https://shop.example.com"]).id
     other = services.create_app(meta, name="Other", urls=["https://other.example.com"]).id
     services.create_goal(meta, website, name="Pricing", trigger="url", pattern="/pricing")
+    pirsch_objects.add_goal(
+        meta,
+        website,
+        {
+            "name": "Docs",
+            "path_pattern": "/docs",
+            "pattern": "^/docs$",
+            "visitor_goal": 10,
+            "cr_goal": None,
+            "delete_reached": False,
+            "email_reached": True,
+        },
+    )
+    steps = [
+        {"name": "Home", "filter": {"path": "/"}},
+        {"name": "Pricing", "filter": {"path": "/pricing"}},
+    ]
+    funnel = pirsch_objects.add(meta, "funnel", website, {"name": "Buy", "steps": steps})
     visits = generate()
     events, sessions = rows(website, visits)
     store.write(events, sessions, checkpoint=1)
@@ -253,7 +272,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             audience="t",
             client_id=client.credential.client_id,
         )
-    yield World(Client(app, token, website), visits, website, other, tokens)
+    yield World(Client(app, token, website), visits, website, other, tokens, funnel["id"])
     store.close()
     meta.close()
 
@@ -451,9 +470,12 @@ def test_tags(world: World) -> None:
 
 
 def test_goals_and_keywords(world: World) -> None:
-    goals = world.client.stats("goals")
-    assert len(goals) == 1 and goals[0]["page_goal"]["name"] == "Pricing"
-    assert set(goals[0]["stats"]) == {"visitors", "views", "cr"}
+    goals = {g["page_goal"]["name"]: g for g in world.client.stats("goals")}
+    assert set(goals) == {"Pricing", "Docs"}
+    docs = goals["Docs"]["page_goal"]
+    assert (docs["path_pattern"], docs["pattern"], docs["visitor_goal"]) == ("/docs", "^/docs$", 10)
+    assert docs["email_reached"] is True and docs["def_time"].endswith("Z")
+    assert goals["Pricing"]["stats"] == {"visitors": 0, "views": 0, "cr": 0.0}
     assert world.client.stats("keywords") == []
 
 
@@ -625,3 +647,23 @@ def test_include_title_groups_pages_by_title(world: World) -> None:
     titled = world.client.stats("page", include_title="true")
     assert {(p["path"], p["title"]) for p in titled} == {(p, f"Title {p}") for p in PATHS}
     assert sum(p["views"] for p in titled) == sum(len(v.pages) for v in world.visits)
+
+
+def test_funnel(world: World) -> None:
+    answer = world.client.stats("funnel", funnel_id=world.funnel_id)
+    assert answer["definition"]["name"] == "Buy"
+    assert [s["name"] for s in answer["definition"]["steps"]] == ["Home", "Pricing"]
+    home = {v.visitor for v in world.visits if "/" in v.pages}
+    both = home & {v.visitor for v in world.visits if "/pricing" in v.pages}
+    first, second = answer["data"]
+    assert (first["step"], first["visitors"], first["relative_visitors"]) == (1, len(home), 1.0)
+    assert (second["visitors"], second["dropped"]) == (len(both), len(home) - len(both))
+    assert second["drop_off"] == pytest.approx(1 - len(both) / len(home))
+    assert world.client.get("/api/v1/statistics/funnel", id=world.website, **PERIOD).json() == {
+        "validation": {"funnel_id": "funnel_id is required"},
+        "error": [],
+    }
+    missing = world.client.get(
+        "/api/v1/statistics/funnel", id=world.other, funnel_id=world.funnel_id, **PERIOD
+    )
+    assert missing.status_code == 404

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from footfall.api.pirsch import stats_pages, stats_time
+from footfall.api.pirsch import stats_funnel, stats_pages, stats_time
 from footfall.api.pirsch.access import require
 from footfall.api.pirsch.errors import PirschError, pirsch_error_response
 from footfall.api.pirsch.filter import Filter, parse
@@ -83,6 +83,7 @@ ANSWERS: dict[str, Answer] = {
     **{name: breakdown(spec) for name, spec in BREAKDOWNS.items()},
     **stats_time.ANSWERS,
     **stats_pages.ANSWERS,
+    **stats_funnel.ANSWERS,
 }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from footfall.api.pirsch.errors import PirschError
 from footfall.api.pirsch.filter import EVENT_NAME, META_SLOTS, PATH, Filter, meta_key, meta_value
+from footfall.api.pirsch.manage import iso_time
 from footfall.api.pirsch.stats_query import (
     AVG_EVENT_DURATION,
     AVG_TIME_ON_PAGE,
@@ -26,7 +27,7 @@ from footfall.api.pirsch.stats_query import (
     Runner,
     event_type,
 )
-from footfall.meta import services
+from footfall.meta import pirsch_objects, services
 from footfall.meta.store import MetaStore
 from footfall.query.model import ColumnRef, Condition
 
@@ -310,21 +311,23 @@ def goals(runner: Runner, f: Filter, meta: MetaStore) -> list[dict[str, Any]]:
         visitors, views = runner.totals(
             f, [VISITORS, ColumnRef("goal_conversions")], event_type(GOAL), reached
         )
-        path_pattern = goal.pattern if goal.trigger == "url" else None
+        # a goal made through /api/v1/goal has its Pirsch fields under the platform goal's uuid
+        own = pirsch_objects.find(meta, "goal", goal.uuid) if goal.uuid else None
+        pattern = goal.pattern if goal.trigger == "url" else None
         out.append(
             {
                 "page_goal": {
                     "id": goal.uuid or str(goal.id),
-                    "def_time": None,
-                    "mod_time": None,
+                    "def_time": iso_time(own["created_at"]) if own else None,
+                    "mod_time": iso_time(own["updated_at"]) if own else None,
                     "domain_id": f.domain_id,
                     "name": goal.name,
-                    "path_pattern": path_pattern,
-                    "pattern": path_pattern,
-                    "visitor_goal": None,
-                    "cr_goal": None,
-                    "delete_reached": False,
-                    "email_reached": False,
+                    "path_pattern": own["path_pattern"] if own else pattern,
+                    "pattern": own["pattern"] if own else pattern,
+                    "visitor_goal": own["visitor_goal"] if own else None,
+                    "cr_goal": own["cr_goal"] if own else None,
+                    "delete_reached": bool(own and own["delete_reached"]),
+                    "email_reached": bool(own and own["email_reached"]),
                     "event_name": goal.pattern if goal.trigger == "event_name" else None,
                     "event_meta_key": None,
                     "event_meta_value": None,
