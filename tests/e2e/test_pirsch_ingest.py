@@ -155,6 +155,15 @@ def test_clients_keys_and_every_write_endpoint_reach_the_store(
             headers={"Authorization": f"Bearer {_token(http, reader)}"},
         )
         assert r.status_code == 403
+        # a yearly-ish report (52 weeks up to yesterday) covers the January batch only
+        owner_auth = {"Authorization": f"Bearer {_token(http, owner)}"}
+        report = {"domain_id": provisioned.app_id, "emails": ["o@example.com"], "interval": 52}
+        server.wait_idle()
+        [made] = http.post("/api/v1/report", json=report, headers=owner_auth).json()
+        preview = http.get(f"/api/v1/report/preview?id={made['id']}", headers=owner_auth)
+        assert preview.status_code == 200, preview.text
+        assert "<tr><th>Visitors</th><td>2</td></tr>" in preview.text
+        assert "<tr><th>Page views</th><td>3</td></tr>" in preview.text
         [domain] = http.get("/api/v1/domain", headers=auth).json()
         assert (domain["id"], domain["hostname"]) == (provisioned.app_id, "shop.example.com")
         server.wait_idle()

@@ -4,6 +4,7 @@ list / get / add / change / delete functions over their tables, which share id, 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,12 +29,14 @@ __all__ = [
     "alternative_hosts",
     "change",
     "change_goal",
+    "due_reports",
     "find",
     "get",
     "link_by_code",
     "list_of",
     "remove",
     "remove_goal",
+    "report_sent",
 ]
 
 #: the tables by the name the API uses for them
@@ -167,3 +170,18 @@ def remove_goal(meta: MetaStore, object_id: str) -> None:
     with meta.begin() as conn:
         conn.execute(goals.delete().where(goals.c.uuid == object_id))
         conn.execute(pirsch_goals.delete().where(pirsch_goals.c.id == object_id))
+
+
+def due_reports(meta: MetaStore, now: datetime) -> list[dict[str, Any]]:
+    """Email reports whose next date has come."""
+    query = sa.select(pirsch_reports).where(pirsch_reports.c.next_report <= now)
+    with meta.connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def report_sent(meta: MetaStore, report_id: str, now: datetime) -> None:
+    """Move a sent report to its next date: the next midnight UTC after its interval."""
+    report = get(meta, "report", report_id)
+    days = 1 if report["interval"] == 0 else 7 * int(report["interval"])
+    midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    change(meta, "report", report_id, {"next_report": midnight + timedelta(days=days)})

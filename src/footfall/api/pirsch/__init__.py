@@ -12,6 +12,7 @@ from footfall.api.pirsch.ingest import make_ingest_routes
 from footfall.api.pirsch.manage import make_manage_routes
 from footfall.api.pirsch.members import make_member_routes
 from footfall.api.pirsch.objects import make_object_routes
+from footfall.api.pirsch.reports import make_report_routes
 from footfall.api.pirsch.statistics import make_statistics_routes
 from footfall.api.pirsch.token import make_token_routes
 
@@ -26,5 +27,6 @@ def make_pirsch_routes(ctx: PirschContext) -> list[Route]:
         *make_manage_routes(ctx),
         *make_object_routes(ctx.on_change),
         *make_member_routes(),
+        *make_report_routes(ctx.store),
         *make_statistics_routes(ctx),
     ]

@@ -24,7 +24,10 @@ __all__ = ["make_token_routes", "rfc3339"]
 
 
 def rfc3339(moment: datetime) -> str:
-    """UTC RFC 3339 with microseconds and `Z`, as Go encodes a time.Time."""
+    """UTC RFC 3339 with microseconds and `Z`, as Go encodes a time.Time (a naive time, as
+    SQLite gives back, is UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
