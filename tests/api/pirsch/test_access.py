@@ -175,3 +175,16 @@ def test_scopes_parse_and_refuse_unknown_names() -> None:
         pirsch.parse_scopes("hit,billing")
     with pytest.raises(services.ValidationError):
         pirsch.parse_scopes({"hit": "x"})
+
+
+def test_a_domain_client_stops_writing_when_its_user_loses_edit(api: Pirsch) -> None:
+    editor = services.create_user(api.meta, "editor@example.com").user
+    services.set_permission(api.meta, editor.id, api.shop_id, "edit")
+    token = api.token(api.shop_id, "hit", user_id=editor.id)
+    key = pirsch.create_access_key(api.meta, editor.id, api.shop_id, "k")
+    assert api.request("POST", "/api/v1/hit", token, json=HIT).status_code == 200
+    assert api.request("POST", "/api/v1/hit", key, json=HIT).status_code == 200
+    services.set_permission(api.meta, editor.id, api.shop_id, "view")
+    assert api.request("POST", "/api/v1/hit", token, json=HIT).status_code == 403
+    assert api.request("POST", "/api/v1/hit", key, json=HIT).status_code == 403
+    assert len(api.spooled()) == 2

@@ -2,7 +2,8 @@
 
 A request is checked whole before anything is spooled: authentication (401), the write scope of
 its kind (403), every item (400 naming the field, `3.url` in a batch), and the app of each item.
-A domain client or access key writes to its one app; a user client writes to the app whose URLs
+A domain client or access key writes to its one app, while its user holds at least edit there;
+a user client writes to the app whose URLs
 match the item's host (or one of its alternative domains), where its user holds at least edit. Items with `dnt` "1" are dropped when
 the app honours Do Not Track. A success is exactly 200 with an empty body: the Go SDK retries on
 anything else.
@@ -59,10 +60,15 @@ class _Targets:
         self._dnt: dict[str, bool] = {}
         self._apps: list[App] | None = None
         self._alternatives: dict[str, str] | None = None
+        self._bound_ok: bool | None = None
 
     def app_of(self, item: Any, field: str) -> str:
         if self.caller.app_ids is not None:
             (app_id,) = self.caller.app_ids
+            if self._bound_ok is None:
+                self._bound_ok = self._may_write(app_id)
+            if not self._bound_ok:
+                raise PirschError(403, "the client's user may no longer send data to its domain")
             return app_id
         host = host_of(item) if isinstance(item, dict) else ""
         if not host:
@@ -72,15 +78,22 @@ class _Targets:
             found = self._by_host[host] = self._find(host)
         return found
 
+    def _principal(self) -> Principal:
+        try:
+            return Principal(get_user(self.meta, self.caller.user_id or ""))
+        except NotFound:
+            raise PirschError(401, "access token not authorized") from None
+
+    def _may_write(self, app_id: str) -> bool:
+        """A bound client or key writes for its user, who must still hold edit on the app."""
+        return authorizer_of(self.request).allows(self._principal(), app_id, "edit")
+
     def _find(self, host: str) -> str:
         if self._apps is None:
             self._apps = list_apps(self.meta)
         bare = host.removeprefix("www.")
         authorizer = authorizer_of(self.request)
-        try:
-            principal = Principal(get_user(self.meta, self.caller.user_id or ""))
-        except NotFound:
-            raise PirschError(401, "access token not authorized") from None
+        principal = self._principal()
         if self._alternatives is None:
             self._alternatives = alternative_hosts(self.meta)
         alternative = self._alternatives.get(bare) or self._alternatives.get(host)
