@@ -200,3 +200,11 @@ def test_to_record_accepts_or_names_a_field_never_crashes(
 def test_an_accepted_record_round_trips_meta_as_json() -> None:
     record = to_record({**HIT, "event_name": "e", "event_meta": {"a": "b"}}, "event", "app", 1.0)
     assert orjson.loads(record.params["cvar"]) == {"1": ["a", "b"]}
+
+
+def test_an_oversized_body_is_a_413(api: Pirsch) -> None:
+    token = api.token(api.shop_id, "hit")
+    huge = {**HIT, "title": "x" * (300 * 1024)}
+    r = api.request("POST", "/api/v1/hit", token, json=huge)
+    assert r.status_code == 413 and r.json()["error"]
+    assert api.spooled() == []

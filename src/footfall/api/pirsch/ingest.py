@@ -34,11 +34,26 @@ from footfall.meta.pirsch import domain_attributes
 from footfall.meta.pirsch_objects import alternative_hosts
 from footfall.model.record import RawRecord
 
-__all__ = ["MAX_BATCH", "make_ingest_routes"]
+__all__ = ["MAX_BATCH", "MAX_BATCH_BYTES", "MAX_SINGLE_BYTES", "make_ingest_routes"]
 
 MAX_BATCH = 10_000
+#: largest body read: a single request, and a batch (10,000 items of up to ~3 KB)
+MAX_SINGLE_BYTES = 256 * 1024
+MAX_BATCH_BYTES = 32 * 1024 * 1024
 ACCEPTED = "footfall_pirsch_accepted_total"
 telemetry.describe(ACCEPTED, "Pirsch hits, events and sessions spooled, by kind.")
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The request body, refused with a 413 once it grows past `limit` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PirschError(413, f"the body is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _parse(raw: bytes) -> Any:
@@ -144,10 +159,10 @@ def _records(
 def _endpoint(ctx: PirschContext, kind: Kind, batch: bool) -> Callable[[Request], Any]:
     async def write(request: Request) -> Response:
         try:
-            raw = await request.body()
             caller = await authenticate(request)
             if not caller.may(kind, "w"):
                 raise PirschError(403, f"the client lacks the {kind} scope (w)")
+            raw = await _body(request, MAX_BATCH_BYTES if batch else MAX_SINGLE_BYTES)
             body = _parse(raw)
             payloads = await run_in_threadpool(_records, request, caller, body, kind, batch)
         except PirschError as e:
