@@ -3,6 +3,7 @@ platform and screen classes (api-notes §5)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from footfall.api.pirsch.filter import (
@@ -10,6 +11,7 @@ from footfall.api.pirsch.filter import (
     PLATFORMS,
     SCREEN_CLASSES,
     Filter,
+    period_of,
     platform_condition,
     screen_condition,
 )
@@ -29,6 +31,7 @@ from footfall.api.pirsch.stats_query import (
 )
 from footfall.meta.store import MetaStore
 from footfall.query.model import ColumnRef
+from footfall.query.plan import conditions
 
 _MAIN = [VISITORS, VIEWS, SESSIONS, BOUNCES, BOUNCE_RATE]
 _SCALE_KEYS = ("day", "week", "month", "year")
@@ -95,8 +98,6 @@ def page_duration(runner: Runner, f: Filter, meta: MetaStore) -> list[dict[str, 
 
 
 def _leaves(f: Filter) -> list[Any]:
-    from footfall.query.plan import conditions
-
     return list(conditions(f.where()))
 
 
@@ -140,10 +141,6 @@ def active(runner: Runner, f: Filter, meta: MetaStore) -> dict[str, Any]:
     """/statistics/active: visitors of the last `start` seconds (default 600), by page and
     country."""
     if not f.live:
-        from dataclasses import replace
-
-        from footfall.api.pirsch.filter import period_of
-
         f = replace(f, period=period_of({"start": ["600"]}, f.period.timezone)[0], live=True)
     visitors = int(runner.totals(f, [VISITORS])[0])
     pages = runner.rows(f, [PATH, VISITORS], event_type(PAGE_VIEW), limit=f.limit)
