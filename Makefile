@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: venv run test lint typecheck pytest bench clean tracker tracker-check browser-deps
+.PHONY: venv run test lint typecheck pytest bench clean tracker tracker-check browser-deps pirsch-sdk-deps
 # why: CI runs as root on Debian; a developer's machine may need sudo for apt-get
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TRACKER_DEPS := tracker/node_modules/.package-lock.json
+PIRSCH_SDK_DEPS := tests/pirsch_sdk/node_modules/.package-lock.json
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -27,7 +28,7 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-pytest: venv browser-deps tracker-check
+pytest: venv browser-deps tracker-check pirsch-sdk-deps
 	$(BIN)/pytest -q -p no:cacheprovider
 
 test: lint typecheck pytest
@@ -42,6 +43,13 @@ tracker: $(TRACKER_DEPS)
 
 tracker-check: $(TRACKER_DEPS)
 	cd tracker && node build.mjs --check
+
+# The official Pirsch Node SDK, run by tests/e2e/test_pirsch_sdk.py against a live server.
+$(PIRSCH_SDK_DEPS): tests/pirsch_sdk/package.json tests/pirsch_sdk/package-lock.json
+	command -v npm >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm)
+	cd tests/pirsch_sdk && npm ci --no-audit --no-fund
+
+pirsch-sdk-deps: $(PIRSCH_SDK_DEPS)
 
 # Browser tests drive Debian's Chromium through Playwright (no `playwright install` download).
 browser-deps:

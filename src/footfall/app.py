@@ -78,6 +78,8 @@ def build(settings: Settings) -> Runtime:
     """Open the stores and wire collector, pipeline and APIs (does not start the pipeline)."""
     from footfall.api.analytics import make_analytics_routes
     from footfall.api.analytics.manage import make_manage_routes
+    from footfall.api.pirsch import PirschContext, make_pirsch_routes
+    from footfall.api.pirsch.reports import ReportSender
     from footfall.api.platform import Context, make_platform_routes
     from footfall.auth.access import SCOPE_KEY, Authorizer
     from footfall.auth.checker import MetaTokenChecker
@@ -128,6 +130,11 @@ def build(settings: Settings) -> Runtime:
         flush_max_rows=settings.flush_max_rows,
     )
     checker = MetaTokenChecker(meta, keys)
+    reports = (
+        ReportSender(store, meta, str(settings.smtp_url), str(settings.smtp_from))
+        if settings.smtp_url
+        else None
+    )
     collector = make_collector(spool, directory, checker, settings)
     runtime = Runtime(settings=settings, spool=spool, store=store, pipeline=pipeline, app=collector)
 
@@ -148,11 +155,15 @@ def build(settings: Settings) -> Runtime:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         tune_gc()
         pipeline.start()
+        if reports is not None:
+            reports.start()
         runtime.ready = True
         try:
             yield
         finally:
             runtime.ready = False
+            if reports is not None:
+                reports.stop()
             pipeline.stop()
             store.close()
             spool.close()
@@ -168,6 +179,9 @@ def build(settings: Settings) -> Runtime:
             *make_platform_routes(Context(meta, authorizer, on_change=directory.invalidate)),
             *make_manage_routes(Context(meta, authorizer, on_change=directory.invalidate)),
             *make_analytics_routes(store, meta),
+            *make_pirsch_routes(
+                PirschContext(meta, keys, spool, store, on_change=directory.invalidate)
+            ),
         ],
         lifespan=lifespan,
     )

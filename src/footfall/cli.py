@@ -186,6 +186,10 @@ def cmd_credentials_create(args: argparse.Namespace, settings: Settings) -> int:
             if not owners:
                 raise CliError("no owner yet: run `footfall init` first")
             user = owners[0]
+        if args.access_key or args.scopes:
+            return _pirsch_credential(args, meta, user)
+        if not args.name:
+            raise CliError("--name is required (or --app with --scopes or --access-key)")
         new = services.create_credential(meta, user.id, args.name)
     finally:
         meta.close()
@@ -200,6 +204,48 @@ def cmd_credentials_create(args: argparse.Namespace, settings: Settings) -> int:
         )
     else:
         print(f"Credential {new.credential.name!r} for {user.email}")
+        print(f"client_id: {new.credential.client_id}")
+        print(f"client_secret: {new.client_secret}  (shown once)")
+    return 0
+
+
+def _pirsch_credential(args: argparse.Namespace, meta: Any, user: Any) -> int:
+    """A Pirsch client with scopes (bound to `--app`, or to the user without it) or a
+    write-only access key for `--app`; the secret is printed once."""
+    from footfall.meta import pirsch, services
+    from footfall.meta.errors import MetaError
+
+    if args.access_key and args.scopes:
+        raise CliError("--access-key and --scopes exclude each other (a key only sends data)")
+    try:
+        app_id = services.get_app(meta, args.app).id if args.app else None
+        if args.access_key:
+            if app_id is None:
+                raise CliError("--access-key needs --app")
+            key = pirsch.create_access_key(meta, user.id, app_id, args.name or "access key")
+            if args.json:
+                _emit({"access_key": key, "app": app_id, "user": user.email})
+            else:
+                print(f"access_key: {key}  (shown once; it may only send data to {app_id})")
+            return 0
+        scopes = pirsch.parse_scopes(args.scopes)
+        new = pirsch.create_client(meta, user.id, app_id, scopes, args.name or "Pirsch client")
+    except MetaError as e:
+        raise CliError(e.message) from None
+    granted = {k: v for k, v in scopes.items() if v}
+    if args.json:
+        _emit(
+            {
+                "client_id": new.credential.client_id,
+                "client_secret": new.client_secret,
+                "name": new.credential.name,
+                "user": user.email,
+                "app": app_id,
+                "scopes": granted,
+            }
+        )
+    else:
+        print(f"Pirsch client for {app_id or user.email}, scopes {granted}")
         print(f"client_id: {new.credential.client_id}")
         print(f"client_secret: {new.client_secret}  (shown once)")
     return 0
@@ -630,7 +676,14 @@ def _add_admin_commands(subs: Any, common: argparse.ArgumentParser) -> None:
     creds_subs = creds.add_subparsers(title="commands", metavar="COMMAND")
     p = _command(creds_subs, "create", cmd_credentials_create, "create an API credential", common)
     p.add_argument("--user", metavar="EMAIL", help="user it acts for (default: the owner)")
-    p.add_argument("--name", required=True, help="credential name (the token audience)")
+    p.add_argument("--name", help="credential name (the token audience)")
+    p.add_argument("--app", metavar="ID", help="Pirsch: bind the client or key to this app")
+    p.add_argument(
+        "--scopes",
+        metavar="LIST",
+        help="Pirsch client scopes, e.g. hit,event,session,statistics,domains:w",
+    )
+    p.add_argument("--access-key", action="store_true", help="Pirsch: a write-only access key pa_…")
     _json_flag(p)
     p = _command(creds_subs, "list", cmd_credentials_list, "list API credentials", common)
     p.add_argument("--user", metavar="EMAIL", help="only this user's credentials")

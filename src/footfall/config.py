@@ -130,6 +130,13 @@ REGISTRY: tuple[Setting, ...] = (
     ),
     Setting("device_cache_size", int, 50_000, "Entries of the user-agent parsing LRU cache."),
     Setting(
+        "smtp_url",
+        str,
+        "",
+        "SMTP server for Pirsch email reports: `smtp://user:password@host:587` (STARTTLS when offered) or `smtps://…:465`; empty: reports are stored and previewed, not sent.",
+    ),
+    Setting("smtp_from", str, "footfall@localhost", "Sender address of email reports."),
+    Setting(
         "log_format",
         str,
         "text",

@@ -31,6 +31,14 @@ TABLES = {
     "custom_dimensions",
     "product_custom_dimensions",
     "user_annotations",
+    "pirsch_clients",
+    "pirsch_access_keys",
+    "pirsch_domains",
+    "pirsch_links",
+    "pirsch_alternative_domains",
+    "pirsch_reports",
+    "pirsch_goals",
+    "pirsch_funnels",
     "alembic_version",
 }
 
@@ -94,4 +102,12 @@ def test_r0002_upgrades_a_0001_database_and_downgrades(tmp_path: Path) -> None:
             "meta_site_permissions",
             "group_permissions",
             "module_access",
+            "pirsch_clients",
+            "pirsch_access_keys",
+            "pirsch_domains",
+            "pirsch_links",
+            "pirsch_alternative_domains",
+            "pirsch_reports",
+            "pirsch_goals",
+            "pirsch_funnels",
         }

@@ -276,3 +276,109 @@ user_annotations = sa.Table(
     *_times(),
     sa.Index("ix_user_annotations_app_id_date", "app_id", "date"),
 )
+
+# Pirsch API (api-notes pirsch.md §2, §7). A credential with a row here is a Pirsch client with
+# its own scopes, bound to one app (a "domain client") or to its user (`app_id` NULL); a
+# credential without a row acts with every scope its user's permissions allow.
+pirsch_clients = sa.Table(
+    "pirsch_clients",
+    metadata,
+    sa.Column(
+        "client_id",
+        sa.String(32),
+        sa.ForeignKey("api_credentials.client_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("app_id", sa.String(36), sa.ForeignKey("apps.id", ondelete="CASCADE"), nullable=True),
+    sa.Column("description", sa.String(255), nullable=False),
+    sa.Column("scopes", sa.JSON, nullable=False),  # {"hit": "w", "statistics": "r", ...}
+)
+
+# Single access keys `pa_…` (write-only, one app). `lookup` is the key's first 12 characters
+# after `pa_` (an index, not a secret on its own); the whole key is stored as argon2.
+pirsch_access_keys = sa.Table(
+    "pirsch_access_keys",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("lookup", sa.String(12), nullable=False, unique=True),
+    sa.Column("key_hash", sa.String(255), nullable=False),
+    sa.Column(
+        "app_id", sa.String(36), sa.ForeignKey("apps.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column(
+        "user_id", sa.String(36), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("description", sa.String(255), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Pirsch domain attributes of an app; an app without a row has the defaults.
+pirsch_domains = sa.Table(
+    "pirsch_domains",
+    metadata,
+    sa.Column(
+        "app_id", sa.String(36), sa.ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("subdomain", sa.String(63), nullable=False),
+    sa.Column("identification_code", sa.String(32), nullable=False, unique=True),
+    sa.Column("public", sa.Boolean, nullable=False),
+    sa.Column("group_by_title", sa.Boolean, nullable=False),
+    sa.Column("honour_dnt", sa.Boolean, nullable=False),
+    *_times(),
+)
+
+
+def _pirsch_resource(name: str, *columns: sa.Column[Any]) -> sa.Table:
+    """A Pirsch management object of one app: short id, app, its columns, times."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column(
+            "app_id",
+            sa.String(36),
+            sa.ForeignKey("apps.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        *columns,
+        *_times(),
+    )
+
+
+# read-only dashboard links (`code` opens the domain's statistics without an account)
+pirsch_links = _pirsch_resource(
+    "pirsch_links",
+    sa.Column("code", sa.String(32), nullable=False, unique=True),
+    sa.Column("description", sa.String(255), nullable=False),
+    sa.Column("valid_until", sa.DateTime(timezone=True), nullable=True),
+)
+# further hostnames a user client's hits are matched against
+pirsch_alternative_domains = _pirsch_resource(
+    "pirsch_alternative_domains",
+    sa.Column("hostname", sa.String(253), nullable=False),
+)
+# email reports: one row per recipient, sent every `interval` weeks (0: daily)
+pirsch_reports = _pirsch_resource(
+    "pirsch_reports",
+    sa.Column("email", sa.String(254), nullable=False),
+    sa.Column("interval", sa.Integer, nullable=False),
+    sa.Column("next_report", sa.DateTime(timezone=True), nullable=False),
+)
+# conversion goals: `path_pattern` as the user wrote it, `pattern` the regex made from it
+pirsch_goals = _pirsch_resource(
+    "pirsch_goals",
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("path_pattern", sa.String(2000), nullable=False),
+    sa.Column("pattern", sa.String(4000), nullable=False),
+    sa.Column("visitor_goal", sa.Integer, nullable=True),
+    sa.Column("cr_goal", sa.Float, nullable=True),
+    sa.Column("delete_reached", sa.Boolean, nullable=False),
+    sa.Column("email_reached", sa.Boolean, nullable=False),
+)
+# funnels: ordered steps, each a name and a statistics filter (query-string keys → values)
+pirsch_funnels = _pirsch_resource(
+    "pirsch_funnels",
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("steps", sa.JSON, nullable=False),
+)

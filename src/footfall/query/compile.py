@@ -283,6 +283,10 @@ class _Builder:
             and isinstance(value, datetime)
         ):
             sql = self.local(self.col("timestamp"))
+        if ref.column_id == "location_city_name" and isinstance(value, str):
+            # why: the city enum is keyed by GeoNames id; a name (the Pirsch filter) is compared
+            # with the stored city name instead
+            sql = self.col("location_city_name")
         if ref.column_id == "website_name" and isinstance(value, str):
             value = value.lower()
         if op == "empty":

@@ -28,6 +28,10 @@ def _next_page_view(column: str) -> str:
     )
 
 
+#: microseconds from a page view to the next page view, else to the last later row of its page
+_SPAN = f'(epoch_us(coalesce({_NEXT_PAGE_VIEW_TIME}, {_LAST_LATER_EVENT})) - epoch_us("timestamp"))'
+
+
 class DuckDBDialect(Dialect):
     """SQL for DuckDB (embedded default store)."""
 
@@ -79,10 +83,12 @@ class DuckDBDialect(Dialect):
         ),
         "next_event_url": _next_page_view("event_url"),
         "next_event_title": _next_page_view("event_title"),
+        # why: a batch may back-date a later row of the session (Pirsch `time`) behind its page
+        # view; a negative span is no time on the page (0), not a cast error; no later row stays
+        # NULL (DuckDB's greatest() skips NULLs, so a CASE; its optimizer shares the repeat)
         "time_on_page": (
-            "CASE WHEN event_type = 1 THEN CAST(floor((epoch_us(coalesce("
-            f'{_NEXT_PAGE_VIEW_TIME}, {_LAST_LATER_EVENT})) - epoch_us("timestamp")) / 1000000) '
-            "AS UINTEGER) END"
+            f"CASE WHEN event_type = 1 THEN CASE WHEN {_SPAN} < 0 THEN 0 "
+            f"ELSE CAST(floor({_SPAN} / 1000000) AS UINTEGER) END END"
         ),
     }
 

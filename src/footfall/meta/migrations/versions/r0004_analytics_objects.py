@@ -2,7 +2,7 @@
 dimensions and user annotations.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-23
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 revision = "0004"
 # why: another branch adds 0003 in parallel; the merge re-chains this one after it
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | None = None
 depends_on: str | None = None
 
