@@ -101,7 +101,7 @@ class _Builder:
 
     def p(self, value: Any) -> str:
         self.params.append(value)
-        return self.d.param(len(self.params))
+        return self.d.bind(len(self.params), value)
 
     def local(self, timestamp_sql: str) -> str:
         """A stored UTC timestamp as wall-clock time of the query's timezone.
@@ -297,7 +297,7 @@ class _Builder:
                 f's."timestamp" >= {start}',
                 f's."timestamp" < {end}',
             ]
-            return "sessions AS s", where
+            return self.d.table("sessions", "s"), where
         if self.windows:
             wide_start = self.p(period.start - SESSION_REACH)
             wide_end = self.p(period.end + SESSION_REACH)
@@ -307,11 +307,11 @@ class _Builder:
                 f' AND "timestamp" >= {wide_start} AND "timestamp" < {wide_end}) AS e'
             )
         else:
-            table = "events AS e"
+            table = self.d.table("events", "e")
         if self.uses_sessions:
             reach = self.p(period.start - SESSION_REACH)
             table += (
-                " JOIN sessions AS s ON s.website_id = e.website_id AND s.session_id = e.session_id"
+                f" JOIN {self.d.table('sessions', 's')} ON s.website_id = e.website_id AND s.session_id = e.session_id"
                 f" AND {self.websites('s.website_id')}"
                 f' AND s."timestamp" >= {reach} AND s."timestamp" < {end}'
             )
