@@ -155,3 +155,17 @@ def test_every_catalog_column_gives_the_same_answer(stores: tuple[Reader, Reader
     assert len(REQUESTS) > 500  # every column, every transformation
     differences = [d for mode, body in REQUESTS if (d := _compare(stores, mode, body))]
     assert not differences, f"{len(differences)} differences:\n" + "\n".join(differences[:30])
+
+
+def test_both_backends_refuse_a_regular_expression_re2_rejects(
+    stores: tuple[Reader, Reader],
+) -> None:
+    """Python's `re` accepts a{1001}; RE2 (both engines) caps repetitions at 1000: a 400, not a 500."""
+    condition = {"column_id": "event_url", "condition": {"operator": "matches", "value": "a{1001}"}}
+    body = {
+        "columns": [{"column_id": "event_url"}, {"column_id": "page_views"}],
+        "filters": {"operator": "and", "conditions": [condition]},
+    }
+    duck, ch = stores
+    assert _answer(duck, Compiler(DuckDBDialect()), body, "query") == "refused: ValueError"
+    assert _answer(ch, Compiler(ClickHouseDialect()), body, "query") == "refused: ValueError"
