@@ -95,7 +95,7 @@ def newest_versions(sessions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 class ClickHouseStore:
     """EventStore on ClickHouse: a server (clickhouse-connect over HTTP) or chDB in-process."""
 
-    #: the query compiler's dialect for this store's SQL (`query.dialects.for_store`)
+    #: the query compiler's dialect for this store's SQL (`query.dialects.by_name`)
     dialect = "clickhouse"
 
     def __init__(self, target: Target, retention: Retention | None = None) -> None:

@@ -115,7 +115,7 @@ def latest_versions(sessions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 class DuckDBStore:
     """EventStore on one DuckDB database file (or `:memory:`)."""
 
-    #: the query compiler's dialect for this store's SQL (`query.dialects.for_store`)
+    #: the query compiler's dialect for this store's SQL (`query.dialects.by_name`)
     dialect = "duckdb"
 
     def __init__(self, path: str) -> None:
