@@ -79,7 +79,9 @@ def compiler_for(store: AnyStore) -> Compiler:
     return Compiler(by_name(store.dialect))
 
 
-@pytest.fixture(scope="session", params=("duckdb", "chdb"))
+# why module scope: chDB runs one engine directory per process, so the chDB store must be closed
+# before another test module opens its own
+@pytest.fixture(scope="module", params=("duckdb", "chdb"))
 def query_store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[AnyStore]:
