@@ -1,9 +1,11 @@
-"""Analytics query benchmark: the report queries of issue 4 on a generated DuckDB store.
+"""Analytics query benchmark: the report queries of issue 4 on DuckDB and on chDB, same rows.
 
 Generates N events (default 1M, about 3.3 per session over 30 days) straight into the
 `events.duckdb` of a provisioned data dir with DuckDB's own range() (no HTTP, seconds for 10M),
 starts a real `footfall serve` on it and times each query over HTTP (warm: one unmeasured run
-first), reporting the median and p90 of --runs runs and the server's peak RSS while answering.
+first), reporting the median and p90 of --runs runs and the server's peak RSS while answering;
+then copies the rows into a chDB store (`copy_store`, as `footfall migrate-store`) and times the
+same queries on a server over it.
 
     .venv/bin/python bench/query.py --events 1000000
 """
@@ -27,6 +29,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from e2e.conftest import provision  # noqa: E402
 from e2e.server import Server  # noqa: E402
+from footfall.store.copy import copy_store  # noqa: E402
 from footfall.store.duckdb import DuckDBStore  # noqa: E402
 
 DAYS = 30
@@ -146,69 +149,77 @@ def rss_mib(pid: int) -> tuple[float, float]:
     )
 
 
+def measure(server: Server, prov: Any, runs: int) -> dict[str, Any]:
+    """Median/p90 of every query over HTTP on a started server, and its memory after."""
+    assert server.proc is not None
+    token = httpx.post(
+        server.url + "/auth/token",
+        json={
+            "grant_type": "client_credentials",
+            "client_id": prov.client_id,
+            "client_secret": prov.client_secret,
+        },
+    ).json()["access_token"]
+    headers = {"authorization": f"Bearer {token}"}
+    results = {}
+    with httpx.Client(timeout=300, headers=headers) as client:
+        for name, body in queries().items():
+            url = server.url + "/api/analytics/v1/query/"
+            payload = {"website_id": prov.app_id, **body}
+            first = client.post(url, json=payload)
+            assert first.status_code == 200, first.text
+            times = []
+            for _ in range(runs):
+                t = time.perf_counter()
+                r = client.post(url, json=payload)
+                times.append((time.perf_counter() - t) * 1000)
+                assert r.status_code == 200
+            times.sort()
+            results[name] = {
+                "median_ms": round(statistics.median(times), 1),
+                "p90_ms": round(times[int(len(times) * 0.9) - 1], 1),
+                "rows": first.json()["meta"]["count"],
+                "answer": first.json()["data"][:3],
+            }
+            print(name, results[name], file=sys.stderr)
+    current, peak = rss_mib(server.proc.pid)
+    return {"queries": results, "server_rss_mib": round(current), "peak_rss_mib": round(peak)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--backends", default="duckdb,chdb", help="comma-separated")
     args = parser.parse_args()
+    out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         prov = provision(data)
         started = time.perf_counter()
         n_sessions, n_events = generate(data / "events.duckdb", prov.app_id, args.events)
+        out.update(events=n_events, sessions=n_sessions)
         print(
             f"generated {n_events:,} events, {n_sessions:,} sessions in "
             f"{time.perf_counter() - started:.1f} s",
             file=sys.stderr,
         )
-        server = Server(data)
-        server.start()
-        try:
-            assert server.proc is not None
-            token = httpx.post(
-                server.url + "/auth/token",
-                json={
-                    "grant_type": "client_credentials",
-                    "client_id": prov.client_id,
-                    "client_secret": prov.client_secret,
-                },
-            ).json()["access_token"]
-            headers = {"authorization": f"Bearer {token}"}
-            results = {}
-            with httpx.Client(timeout=120, headers=headers) as client:
-                for name, body in queries().items():
-                    url = server.url + "/api/analytics/v1/query/"
-                    payload = {"website_id": prov.app_id, **body}
-                    first = client.post(url, json=payload)
-                    assert first.status_code == 200, first.text
-                    times = []
-                    for _ in range(args.runs):
-                        t = time.perf_counter()
-                        r = client.post(url, json=payload)
-                        times.append((time.perf_counter() - t) * 1000)
-                        assert r.status_code == 200
-                    times.sort()
-                    results[name] = {
-                        "median_ms": round(statistics.median(times), 1),
-                        "p90_ms": round(times[int(len(times) * 0.9) - 1], 1),
-                        "rows": first.json()["meta"]["count"],
-                    }
-                    print(name, results[name], file=sys.stderr)
-            current, peak = rss_mib(server.proc.pid)
-        finally:
-            server.stop()
-    print(
-        json.dumps(
-            {
-                "events": n_events,
-                "sessions": n_sessions,
-                "queries": results,
-                "server_rss_mib": round(current),
-                "server_peak_rss_mib": round(peak),
-            },
-            indent=2,
-        )
-    )
+        for backend in args.backends.split(","):
+            env = {}
+            if backend == "chdb":
+                # the same rows, copied as `footfall migrate-store` does
+                started = time.perf_counter()
+                url = f"chdb://{data / 'chdb'}"
+                copy_store(f"duckdb://{data / 'events.duckdb'}", url, verify=False)
+                print(f"copied to chDB in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+                env = {"FOOTFALL_EVENTS_URL": url}
+            server = Server(data, env)
+            server.start()
+            try:
+                out[backend] = measure(server, prov, args.runs)
+            finally:
+                server.stop()
+    print(json.dumps(out, indent=2))
 
 
 if __name__ == "__main__":

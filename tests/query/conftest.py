@@ -1,4 +1,4 @@
-"""Fixtures of the query-model tests: a real DuckDB store holding a few known sessions."""
+"""Fixtures of the query-model tests: a real DuckDB and a real chDB store holding known sessions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from footfall.query.compile import Compiler
+from footfall.query.dialects import by_name
 from footfall.query.parse import Site
+from footfall.store.clickhouse import ClickHouseStore, parse_url
 from footfall.store.duckdb import DuckDBStore
 
 WEBSITE = "0b6e6c34-2a59-4d6b-9a0e-6f1d5f1c2a01"
@@ -67,11 +70,28 @@ def _rows(website: str, sessions: int) -> tuple[list[dict[str, object]], list[di
     return events, rows
 
 
-@pytest.fixture(scope="session")
-def query_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DuckDBStore]:
-    """A migrated DuckDB file with 40 sessions of WEBSITE and 5 of OTHER."""
-    path: Path = tmp_path_factory.mktemp("query") / "events.duckdb"
-    store = DuckDBStore(str(path))
+#: a store of either backend (both answer `execute` with their dialect's SQL)
+AnyStore = DuckDBStore | ClickHouseStore
+
+
+def compiler_for(store: AnyStore) -> Compiler:
+    """The compiler of the store's dialect, as the server picks it."""
+    return Compiler(by_name(store.dialect))
+
+
+# why module scope: chDB runs one engine directory per process, so the chDB store must be closed
+# before another test module opens its own
+@pytest.fixture(scope="module", params=("duckdb", "chdb"))
+def query_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AnyStore]:
+    """A migrated DuckDB file or chDB directory with 40 sessions of WEBSITE and 5 of OTHER."""
+    path: Path = tmp_path_factory.mktemp("query")
+    store: AnyStore = (
+        DuckDBStore(str(path / "events.duckdb"))
+        if request.param == "duckdb"
+        else ClickHouseStore(parse_url(f"chdb://{path / 'chdb'}"))
+    )
     store.migrate()
     for website, n in ((WEBSITE, 40), (OTHER, 5)):
         events, sessions = _rows(website, n)

@@ -10,17 +10,13 @@ from hypothesis import strategies as st
 
 from footfall.model.columns import EVENT_COLUMN_NAMES
 from footfall.query import catalog
-from footfall.query.compile import Compiler
-from footfall.query.dialects import DuckDBDialect
 from footfall.query.execute import run
 from footfall.query.metrics import GOAL_METRICS
 from footfall.query.model import ColumnRef
 from footfall.query.parse import QueryError, is_metric, operators_for, parse
-from footfall.store.duckdb import DuckDBStore
 
-from .conftest import WEBSITE, resolve
+from .conftest import WEBSITE, AnyStore, compiler_for, resolve
 
-COMPILER = Compiler(DuckDBDialect())
 USABLE = sorted(c.id for c in catalog.columns().values() if c.integration is None)
 DIMENSIONS = sorted(c for c in USABLE if catalog.columns()[c].kind == "dimension")
 EVENT_DIMENSIONS = [c for c in DIMENSIONS if catalog.columns()[c].scope == "event"]
@@ -115,9 +111,9 @@ def valid_query(draw: st.DrawFn) -> dict[str, Any]:
 
 @FAST
 @given(body=valid_query())
-def test_valid_queries_compile_and_run(query_store: DuckDBStore, body: dict[str, Any]) -> None:
+def test_valid_queries_compile_and_run(query_store: AnyStore, body: dict[str, Any]) -> None:
     query = parse(body, "query", resolve)
-    result = run(query_store, COMPILER, query, {})
+    result = run(query_store, compiler_for(query_store), query, {})
     assert len(result.columns) == len(body["columns"])
     assert all(len(row) == len(body["columns"]) for row in result.rows)
     assert len(result.rows) <= body["limit"]
@@ -132,7 +128,7 @@ def test_valid_queries_compile_and_run(query_store: DuckDBStore, body: dict[str,
     extra=st.lists(column(EVENT_DIMENSIONS, raw=True), max_size=2),
 )
 def test_raw_queries_compile_and_run(
-    query_store: DuckDBStore,
+    query_store: AnyStore,
     columns: list[dict[str, Any]],
     where: dict[str, Any] | None,
     mode: str,
@@ -148,7 +144,7 @@ def test_raw_queries_compile_and_run(
     }
     if where:
         body["filters"] = where
-    result = run(query_store, COMPILER, parse(body, mode, resolve), {})
+    result = run(query_store, compiler_for(query_store), parse(body, mode, resolve), {})
     prefix = 3 if mode == "sessions" else 4
     assert all(len(row) == prefix + len(columns) for row in result.rows)
     assert len(result.rows) == min(result.count, 100)
@@ -182,7 +178,7 @@ MUTATIONS = st.sampled_from(
 @FAST
 @given(base=valid_query(), mutation=MUTATIONS, data=st.data())
 def test_invalid_queries_name_the_parameter(
-    query_store: DuckDBStore, base: dict[str, Any], mutation: tuple[str, Any], data: st.DataObject
+    query_store: AnyStore, base: dict[str, Any], mutation: tuple[str, Any], data: st.DataObject
 ) -> None:
     key, strategy = mutation
     body = {**base, key: data.draw(strategy)}
@@ -201,7 +197,9 @@ def test_invalid_queries_name_the_parameter(
             "order_by",
         }
         return
-    run(query_store, COMPILER, query, {})  # a mutation that stayed valid must still run
+    run(
+        query_store, compiler_for(query_store), query, {}
+    )  # a mutation that stayed valid must still run
 
 
 @FAST

@@ -1,4 +1,4 @@
-"""Queries run on a real DuckDB file give the numbers the rows in it say."""
+"""Queries run on a real DuckDB file and a real chDB store give the numbers the rows say."""
 
 from __future__ import annotations
 
@@ -6,24 +6,20 @@ from typing import Any
 
 import pytest
 
-from footfall.query.compile import Compiler
-from footfall.query.dialects import DuckDBDialect
 from footfall.query.execute import Result, run
 from footfall.query.parse import parse
-from footfall.store.duckdb import DuckDBStore
 
-from .conftest import WEBSITE, resolve
+from .conftest import WEBSITE, AnyStore, compiler_for, resolve
 
 PERIOD = {"date_from": "2026-11-06", "date_to": "2026-11-09"}
-COMPILER = Compiler(DuckDBDialect())
 
 
-def ask(store: DuckDBStore, mode: str = "query", **body: Any) -> Result:
+def ask(store: AnyStore, mode: str = "query", **body: Any) -> Result:
     query = parse({"website_id": WEBSITE, **PERIOD, **body}, mode, resolve)
-    return run(store, COMPILER, query, {})
+    return run(store, compiler_for(store), query, {})
 
 
-def test_session_totals_and_website_guard(query_store: DuckDBStore) -> None:
+def test_session_totals_and_website_guard(query_store: AnyStore) -> None:
     result = ask(
         query_store,
         columns=[
@@ -40,7 +36,7 @@ def test_session_totals_and_website_guard(query_store: DuckDBStore) -> None:
     assert result.rows == [[40, sum(pages), 7, bounces, 8]]
 
 
-def test_event_scope_per_page(query_store: DuckDBStore) -> None:
+def test_event_scope_per_page(query_store: AnyStore) -> None:
     result = ask(
         query_store,
         columns=[
@@ -65,7 +61,7 @@ def test_event_scope_per_page(query_store: DuckDBStore) -> None:
     assert result.count == 4
 
 
-def test_session_average_in_event_scope_counts_each_session_once(query_store: DuckDBStore) -> None:
+def test_session_average_in_event_scope_counts_each_session_once(query_store: AnyStore) -> None:
     result = ask(
         query_store,
         columns=[
@@ -83,7 +79,7 @@ def test_session_average_in_event_scope_counts_each_session_once(query_store: Du
     assert result.rows[0][1] == pytest.approx(sum(times) / 40)
 
 
-def test_time_on_page_and_next_url_are_window_columns(query_store: DuckDBStore) -> None:
+def test_time_on_page_and_next_url_are_window_columns(query_store: AnyStore) -> None:
     result = ask(
         query_store,
         "events",
@@ -109,7 +105,7 @@ def test_time_on_page_and_next_url_are_window_columns(query_store: DuckDBStore) 
     ]
 
 
-def test_enum_labels_hex_ids_and_default_order(query_store: DuckDBStore) -> None:
+def test_enum_labels_hex_ids_and_default_order(query_store: AnyStore) -> None:
     result = ask(query_store, columns=[{"column_id": "referrer_type"}, {"column_id": "sessions"}])
     assert result.rows[0][0][1] in {
         "Direct entry",
@@ -125,7 +121,7 @@ def test_enum_labels_hex_ids_and_default_order(query_store: DuckDBStore) -> None
     assert raw.rows[0][3] in (["CH", "Chrome"], ["FF", "Firefox"], None)
 
 
-def test_metric_filters_and_goal_columns(query_store: DuckDBStore) -> None:
+def test_metric_filters_and_goal_columns(query_store: AnyStore) -> None:
     result = ask(
         query_store,
         columns=[

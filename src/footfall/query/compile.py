@@ -122,7 +122,7 @@ class _Builder:
 
     def p(self, value: Any) -> str:
         self.params.append(value)
-        return self.d.param(len(self.params))
+        return self.d.bind(len(self.params), value)
 
     def local(self, timestamp_sql: str) -> str:
         """A stored UTC timestamp as wall-clock time of the query's timezone.
@@ -328,7 +328,7 @@ class _Builder:
                 f's."timestamp" >= {start}',
                 f's."timestamp" < {end}',
             ]
-            return "sessions AS s", where
+            return self.d.table("sessions", "s"), where
         if self.windows:
             wide_start = self.p(period.start - SESSION_REACH)
             wide_end = self.p(period.end + SESSION_REACH)
@@ -338,7 +338,7 @@ class _Builder:
                 f' AND "timestamp" >= {wide_start} AND "timestamp" < {wide_end}) AS e'
             )
         else:
-            table = "events AS e"
+            table = self.d.table("events", "e")
         if self.uses_sessions:
             reach = self.p(period.start - SESSION_REACH)
             # why: with one website both sides are already limited to it, and a join on the
@@ -347,7 +347,7 @@ class _Builder:
             if len(self.query.website_ids) > 1:
                 keys = f"s.website_id = e.website_id AND {keys}"
             table += (
-                f" JOIN sessions AS s ON {keys} AND {self.websites('s.website_id')}"
+                f" JOIN {self.d.table('sessions', 's')} ON {keys} AND {self.websites('s.website_id')}"
                 f' AND s."timestamp" >= {reach} AND s."timestamp" < {end}'
             )
         where = [

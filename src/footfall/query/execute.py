@@ -14,6 +14,9 @@ from footfall.query.render import Labels, cells
 class Reader(Protocol):
     """What the query model needs of a store: one read-only statement with bound parameters."""
 
+    #: the dialect its SQL is written in (`dialects.by_name`)
+    dialect: str
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Rows of one SELECT."""
         ...

@@ -20,6 +20,9 @@ class VisitorHistory:
 class EventStore(Protocol):
     """Stores rows of `events` and `sessions` and answers SQL built by the query compiler."""
 
+    #: the name of the query compiler's dialect that writes this store's SQL
+    dialect: str
+
     def migrate(self) -> None:
         """Create or upgrade the schema (idempotent)."""
         ...

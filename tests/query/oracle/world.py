@@ -35,7 +35,7 @@ BULK_CHUNK = 250
 
 @dataclass
 class Loaded:
-    """What the store held right after the load (read with duckdb while the server was stopped)."""
+    """What the store held right after the load (read directly while the server was stopped)."""
 
     events_by_app_type: dict[tuple[str, int], int]
     sessions_by_app: dict[str, int]
@@ -106,13 +106,13 @@ class Oracle:
         return data
 
 
-def _provision(d: Path) -> tuple[dict[str, str], str, dict[str, Any]]:
+def _provision(d: Path, env: dict[str, str]) -> tuple[dict[str, str], str, dict[str, Any]]:
     """`footfall init` (owner, credential, token_auth), then the four apps and their goals.
 
     The apps and goals are made through the same services the CLI and the APIs call, in process:
     why: each CLI process costs seconds on a loaded 2-core machine.
     """
-    creds = cli(d, "init", "--json")
+    creds = cli(d, "init", "--json", env=env)
     meta = MetaStore(f"sqlite:///{d / 'meta.sqlite'}")
     app_ids = {}
     try:
@@ -154,18 +154,39 @@ def _load(server: Server, reqs: list[dict[str, str]], token_auth: str) -> int:
     return invalid
 
 
-def _snapshot(d: Path, app_ids: dict[str, str], invalid: int) -> Loaded:
+def events_url(d: Path, backend: str) -> dict[str, str]:
+    """The environment that puts a server's event store on `backend` (duckdb: the default)."""
+    return {"FOOTFALL_EVENTS_URL": f"chdb://{d / 'chdb'}"} if backend == "chdb" else {}
+
+
+def _counts(d: Path, backend: str, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a count query on the stopped server's store, read directly (not through the API)."""
+    if backend == "duckdb":
+        return store_counts(d, sql)
+    from footfall.store.clickhouse import ClickHouseStore, parse_url
+
+    store = ClickHouseStore(parse_url(f"chdb://{d / 'chdb'}"))
+    try:
+        # why FINAL: the newest version of each session row, before any merge
+        return store.execute(sql.replace("FROM sessions", "FROM sessions FINAL"))
+    finally:
+        store.close()
+
+
+def _snapshot(d: Path, backend: str, app_ids: dict[str, str], invalid: int) -> Loaded:
     key_of = {v: k for k, v in app_ids.items()}
     events = {
         (key_of[str(w)], int(t)): int(n)
-        for w, t, n in store_counts(
-            d, "SELECT website_id, event_type, count(*) FROM events GROUP BY 1, 2"
+        for w, t, n in _counts(
+            d, backend, "SELECT website_id, event_type, count(*) FROM events GROUP BY 1, 2"
         )
     }
     sessions: dict[str, int] = {}
     visitors: dict[str, int] = {}
-    for w, n, v in store_counts(
-        d, "SELECT website_id, count(*), count(DISTINCT visitor_id) FROM sessions GROUP BY 1"
+    for w, n, v in _counts(
+        d,
+        backend,
+        "SELECT website_id, count(*), count(DISTINCT visitor_id) FROM sessions GROUP BY 1",
     ):
         sessions[key_of[str(w)]] = int(n)
         visitors[key_of[str(w)]] = int(v)
@@ -195,20 +216,24 @@ def _bearer(server: Server, creds: dict[str, Any]) -> str:
 
 
 @contextmanager
-def running(d: Path) -> Iterator[Oracle]:
-    """Load the plan into data dir `d`, snapshot the raw store, restart, and serve queries."""
+def running(d: Path, backend: str = "duckdb") -> Iterator[Oracle]:
+    """Load the plan into data dir `d`, snapshot the raw store, restart, and serve queries.
+
+    `backend` is the event store: "duckdb" (the default store) or "chdb" (ClickHouse in-process).
+    """
     d.mkdir()
-    app_ids, token_auth, creds = _provision(d)
+    env = events_url(d, backend)
+    app_ids, token_auth, creds = _provision(d, env)
     p = plan()
-    server = Server(d)
+    server = Server(d, env)
     server.start()
     try:
         invalid = _load(server, requests(p, app_ids, tuple(a.key for a in APPS)), token_auth)
         server.wait_idle()
     finally:
         server.stop()  # drains: every session row at its final version
-    loaded = _snapshot(d, app_ids, invalid)
-    server = Server(d)
+    loaded = _snapshot(d, backend, app_ids, invalid)
+    server = Server(d, env)
     server.start()
     try:
         _wait_caught_up(server)

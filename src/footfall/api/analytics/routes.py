@@ -23,7 +23,7 @@ from footfall.auth.access import Principal, authorizer_of
 from footfall.meta import services
 from footfall.meta.store import MetaStore
 from footfall.query.compile import Compiler
-from footfall.query.dialects import DuckDBDialect
+from footfall.query.dialects import by_name
 from footfall.query.execute import Reader, run
 from footfall.query.parse import QueryError, parse
 
@@ -46,7 +46,7 @@ class AnalyticsAPI:
     def __init__(self, store: Reader, meta: MetaStore) -> None:
         self.store = store
         self.meta = meta
-        self.compiler = Compiler(DuckDBDialect())
+        self.compiler = Compiler(by_name(store.dialect))  # DuckDB or ClickHouse SQL
 
     def access(self, request: Request, principal: Principal) -> Access:
         """The website resolver of one caller."""

@@ -66,6 +66,17 @@ class Dialect:
         """The placeholder of the `index`-th (1-based) bound parameter."""
         raise NotImplementedError
 
+    def bind(self, index: int, value: object) -> str:
+        """The placeholder of the `index`-th (1-based) parameter, which binds `value`.
+
+        Engines whose placeholders carry a type (ClickHouse: `{p0:String}`) override this.
+        """
+        return self.param(index)
+
+    def table(self, name: str, alias: str) -> str:
+        """A stored table in FROM or JOIN (ClickHouse reads `sessions` FINAL)."""
+        return f"{name} AS {alias}"
+
     def quote(self, name: str) -> str:
         """A quoted identifier."""
         return '"' + name.replace('"', '""') + '"'

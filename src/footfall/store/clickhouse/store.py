@@ -11,6 +11,7 @@ replay then writes the very same rows once.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -28,6 +29,10 @@ _COMMITTED = (
 )
 _COMMIT = "INSERT INTO ingest_state VALUES ('checkpoint', {checkpoint:UInt64}, {write:UInt64})"
 _SELECT_KINDS = ("SELECT", "WITH", "(")
+_ERROR_CODE = re.compile(r"Code: (\d+)\.")
+#: ClickHouse error codes that mean a bound value was bad: ARGUMENT_OUT_OF_BOUND,
+#: CANNOT_CONVERT_TYPE, VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE, CANNOT_COMPILE_REGEXP
+_INPUT_ERRORS = frozenset({69, 70, 321, 427})
 _EXECUTE_ONLY = "execute() runs exactly one read-only SELECT statement"
 
 # One query for a batch of visitors (a lookup per new visitor capped the pipeline, see the DuckDB
@@ -89,6 +94,9 @@ def newest_versions(sessions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 class ClickHouseStore:
     """EventStore on ClickHouse: a server (clickhouse-connect over HTTP) or chDB in-process."""
+
+    #: the query compiler's dialect for this store's SQL (`query.dialects.by_name`)
+    dialect = "clickhouse"
 
     def __init__(self, target: Target, retention: Retention | None = None) -> None:
         self.target = target
@@ -161,7 +169,15 @@ class ClickHouseStore:
         self._check_open()
         self._check_single_select(sql)
         bound = {f"p{i}": value for i, value in enumerate(params)} or None
-        return [tuple(row) for row in self._reader.query(sql, parameters=bound).result_rows]
+        try:
+            return [tuple(row) for row in self._reader.query(sql, parameters=bound).result_rows]
+        except Exception as error:
+            code = _ERROR_CODE.search(str(error))
+            if code is None or int(code.group(1)) not in _INPUT_ERRORS:
+                raise
+            # a value the engine refuses (a regex RE2 rejects, an out-of-range number) is the
+            # caller's bad input, not a store failure: the query layer answers 400
+            raise ValueError(str(error).splitlines()[0][code.start() :][:300]) from None
 
     def recent_sessions(self, since: float) -> list[dict[str, Any]]:
         """Session rows whose last_event_time >= since (unix s), oldest activity first."""

@@ -115,6 +115,9 @@ def latest_versions(sessions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 class DuckDBStore:
     """EventStore on one DuckDB database file (or `:memory:`)."""
 
+    #: the query compiler's dialect for this store's SQL (`query.dialects.by_name`)
+    dialect = "duckdb"
+
     def __init__(self, path: str) -> None:
         self.path = path
         self._con = duckdb.connect(path)
