@@ -8,14 +8,13 @@ collide still joins each event to its own website's session.
 from __future__ import annotations
 
 from footfall.query.compile import Compiler
-from footfall.query.dialects import DuckDBDialect
+from footfall.query.dialects import by_name
 from footfall.query.execute import run
 from footfall.query.parse import Site, parse
-from footfall.store.duckdb import DuckDBStore
+from footfall.store.base import EventStore
 
 from .conftest import OTHER, TIMEZONE, WEBSITE
 
-COMPILER = Compiler(DuckDBDialect())
 BODY = {
     "date_from": "2026-11-06",
     "date_to": "2026-11-09",
@@ -27,13 +26,14 @@ BODY = {
 }
 
 
-def _rows(store: DuckDBStore, sites: tuple[str, ...]) -> dict[str, int]:
+def _rows(store: EventStore, sites: tuple[str, ...]) -> dict[str, int]:
+    compiler = Compiler(by_name(store.dialect))  # the store's own dialect (DuckDB or ClickHouse)
     query = parse({"website_id": WEBSITE, **BODY}, "query", lambda w: Site(sites, TIMEZONE))
-    assert COMPILER.compile(query).scope == "event"
-    return {str(row[0]): row[1] for row in run(store, COMPILER, query, {}).rows}
+    assert compiler.compile(query).scope == "event"
+    return {str(row[0]): row[1] for row in run(store, compiler, query, {}).rows}
 
 
-def test_two_websites_sum_their_own_answers(query_store: DuckDBStore) -> None:
+def test_two_websites_sum_their_own_answers(query_store: EventStore) -> None:
     one, other = _rows(query_store, (WEBSITE,)), _rows(query_store, (OTHER,))
     both = _rows(query_store, (WEBSITE, OTHER))
     # OTHER's sessions 1..5 share their ids with WEBSITE's: a join on the id alone would pair
