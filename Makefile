@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: venv run test lint typecheck pytest bench clean tracker tracker-check browser-deps
+.PHONY: venv run test lint typecheck pytest bench clean tracker tracker-check dashboard dashboard-check browser-deps
 # why: CI runs as root on Debian; a developer's machine may need sudo for apt-get
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TRACKER_DEPS := tracker/node_modules/.package-lock.json
+DASHBOARD_DEPS := dashboard/node_modules/.package-lock.json
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -27,7 +28,7 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-pytest: venv browser-deps tracker-check
+pytest: venv browser-deps tracker-check dashboard-check
 	$(BIN)/pytest -q -p no:cacheprovider
 
 test: lint typecheck pytest
@@ -42,6 +43,17 @@ tracker: $(TRACKER_DEPS)
 
 tracker-check: $(TRACKER_DEPS)
 	cd tracker && node build.mjs --check
+
+# The dashboard's chart: uPlot bundled by esbuild into src/footfall/web/static/dashboard.{js,css} (committed).
+$(DASHBOARD_DEPS): dashboard/package.json dashboard/package-lock.json
+	command -v npm >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm)
+	cd dashboard && npm ci --no-audit --no-fund
+
+dashboard: $(DASHBOARD_DEPS)
+	cd dashboard && node build.mjs
+
+dashboard-check: $(DASHBOARD_DEPS)
+	cd dashboard && node build.mjs --check
 
 # Browser tests drive Debian's Chromium through Playwright (no `playwright install` download).
 browser-deps:

@@ -86,6 +86,7 @@ def build(settings: Settings) -> Runtime:
     from footfall.meta.directory import MetaDirectory
     from footfall.meta.store import MetaStore
     from footfall.pipeline.steps import StepConfig, default_steps
+    from footfall.web.routes import make_dashboard_routes
     from footfall.web.tracker_script import tracker_script_routes
     from footfall.web.tracking_code import tracking_code_routes
 
@@ -166,6 +167,7 @@ def build(settings: Settings) -> Runtime:
             *tracking_code_routes(meta, checker, str(settings.public_url or "")),
             *make_platform_routes(Context(meta, authorizer, on_change=directory.invalidate)),
             *make_analytics_routes(store, meta),
+            *make_dashboard_routes(store, meta, secret_key(settings)),
         ],
         lifespan=lifespan,
     )

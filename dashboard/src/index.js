@@ -1,0 +1,68 @@
+// The overview chart: visitors, sessions and page views per interval, drawn with uPlot from the
+// JSON the server embedded in the page. Without JavaScript the same numbers are in a table.
+import uPlot from 'uplot';
+
+const SERIES = [
+  { label: 'Visitors', var: '--series-1' },
+  { label: 'Sessions', var: '--series-2' },
+  { label: 'Page views', var: '--series-3' },
+];
+
+function parseBucket(label) {
+  // "2026-11-01" or "2026-11-01 13:00:00", in the app's timezone: shown as written (UTC clock)
+  const [day, time = '00:00:00'] = label.split(' ');
+  return Date.parse(`${day}T${time}Z`) / 1000;
+}
+
+function draw(holder, data) {
+  const style = getComputedStyle(document.documentElement);
+  const xs = data.labels.map(parseBucket);
+  const columns = SERIES.map((_, i) => data.rows.map((row) => row[i]));
+  const width = () => Math.max(holder.clientWidth, 240);
+  const options = {
+    width: width(),
+    height: 240,
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+    axes: [
+      { stroke: style.getPropertyValue('--fg'), grid: { stroke: style.getPropertyValue('--grid') } },
+      { stroke: style.getPropertyValue('--fg'), grid: { stroke: style.getPropertyValue('--grid') } },
+    ],
+    series: [
+      {},
+      ...SERIES.map((s) => ({
+        label: s.label,
+        stroke: style.getPropertyValue(s.var).trim(),
+        width: 2,
+        points: { show: xs.length < 60 },
+      })),
+    ],
+  };
+  const plot = new uPlot(options, [xs, ...columns], holder);
+  window.addEventListener('resize', () => plot.setSize({ width: width(), height: 240 }));
+  return plot;
+}
+
+function start() {
+  const holder = document.getElementById('chart');
+  const source = document.getElementById('series-data');
+  if (!holder || !source) return;
+  holder.removeAttribute('hidden');
+  draw(holder, JSON.parse(source.textContent));
+  holder.dataset.ready = '1';
+}
+
+// the custom range inputs only matter for "Custom range": picking dates switches to it
+function linkRangePicker() {
+  const range = document.getElementById('range');
+  for (const id of ['from', 'to']) {
+    const input = document.getElementById(id);
+    if (range && input) input.addEventListener('change', () => { range.value = 'custom'; });
+  }
+}
+
+if (document.readyState === 'loading') {
+  document.addEventListener('DOMContentLoaded', () => { start(); linkRangePicker(); });
+} else {
+  start();
+  linkRangePicker();
+}

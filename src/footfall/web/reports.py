@@ -1,0 +1,286 @@
+"""The site overview as queries of the query model: headline figures, time series, top lists.
+
+Every number the dashboard shows comes from `footfall.query` (parse → compile → execute): this
+module only builds analytics API request bodies, exactly as an API client would, and reads
+the answers. It writes no SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from footfall.query.compile import Compiler
+from footfall.query.execute import Reader, Result, run
+from footfall.query.parse import Resolver, parse
+from footfall.query.render import Labels
+from footfall.web.view import INTERVALS, View
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One headline figure: its key in the answer, label, request column and display format."""
+
+    key: str
+    label: str
+    column: dict[str, Any]
+    fmt: str  #: int, percent, duration, float, money
+
+
+FIGURES = (
+    Figure("visitors", "Visitors", {"column_id": "visitors"}, "int"),
+    Figure("sessions", "Sessions", {"column_id": "sessions"}, "int"),
+    Figure("page_views", "Page views", {"column_id": "page_views"}, "int"),
+    Figure("bounce_rate", "Bounce rate", {"column_id": "bounce_rate"}, "percent"),
+    Figure(
+        "session_time",
+        "Avg. session time",
+        {"column_id": "session_total_time", "transformation_id": "average"},
+        "duration",
+    ),
+    Figure("events_per_session", "Events per session", {"column_id": "events_per_session"}, "float"),
+    Figure("goal_conversions", "Conversions", {"column_id": "goal_conversions"}, "int"),
+)
+#: revenue has event scope: a query of its own keeps the session figures in session scope
+REVENUE = Figure(
+    "revenue", "Revenue", {"column_id": "revenue", "transformation_id": "sum"}, "money"
+)
+SERIES_METRICS = ("visitors", "sessions", "page_views")
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One top list: a dimension, the metric it is ranked by, and an optional fixed filter."""
+
+    slug: str
+    title: str
+    dimension: str
+    metric: str
+    metric_label: str
+    only_type: int | None = None  #: restrict to one event type (page views for the pages list)
+
+
+REPORTS = (
+    Report("pages", "Pages", "event_url", "page_views", "Page views", only_type=1),
+    Report("entry-pages", "Entry pages", "session_entry_url", "sessions", "Sessions"),
+    Report("exit-pages", "Exit pages", "session_exit_url", "sessions", "Sessions"),
+    Report("channels", "Channels", "referrer_type", "sessions", "Sessions"),
+    Report("sources", "Sources", "source", "sessions", "Sessions"),
+    Report("campaigns", "Campaigns", "campaign_name", "sessions", "Sessions"),
+    Report("countries", "Countries", "location_country_name", "visitors", "Visitors"),
+    Report("browsers", "Browsers", "browser_name", "visitors", "Visitors"),
+    Report("os", "Operating systems", "operating_system", "visitors", "Visitors"),
+    Report("devices", "Device types", "device_type", "visitors", "Visitors"),
+    Report("screens", "Screen sizes", "resolution", "visitors", "Visitors"),
+    Report("languages", "Languages", "browser_language_iso639", "visitors", "Visitors"),
+    Report("events", "Custom events", "custom_event_category", "custom_events", "Events"),
+    Report("searches", "Site searches", "search_keyword", "searches", "Searches"),
+    Report("outlinks", "Outlinks", "outlink_url", "outlinks", "Clicks"),
+    Report("downloads", "Downloads", "download_url", "downloads", "Downloads"),
+    Report("goals", "Goals", "goal_id", "goal_conversions", "Conversions"),
+)
+BY_SLUG = {r.slug: r for r in REPORTS}
+#: the columns a filter chip may name: every top list's dimension
+FILTERABLE = frozenset(r.dimension for r in REPORTS)
+TOP = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One top-list row: the filter value (id), its label, the metric and its share."""
+
+    value: str
+    label: str
+    count: float
+    share: float  #: of the metric's total over the period, 0..1
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A top list as shown."""
+
+    report: Report
+    rows: list[Row]
+    total_rows: int
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """Everything the overview page shows."""
+
+    figures: dict[str, Any]
+    previous: dict[str, Any] | None
+    series: list[tuple[str, list[float]]]
+    tables: list[Table]
+
+
+def _filters(view: View, extra: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    conditions: list[Any] = []
+    chips = view.filters()
+    if chips:
+        conditions.append(chips)
+    if extra:
+        conditions.append(extra)
+    if not conditions:
+        return None
+    return conditions[0] if len(conditions) == 1 else {"operator": "and", "conditions": conditions}
+
+
+class Reports:
+    """Runs the overview's queries for one website id through the query model."""
+
+    def __init__(
+        self, reader: Reader, compiler: Compiler, labels: Callable[[tuple[str, ...]], Labels]
+    ) -> None:
+        self.reader = reader
+        self.compiler = compiler
+        self.labels = labels
+
+    def query(
+        self,
+        resolve: Resolver,
+        website_id: str,
+        days: tuple[date, date],
+        columns: list[dict[str, Any]],
+        view: View,
+        extra_filter: dict[str, Any] | None = None,
+        **more: Any,
+    ) -> Result:
+        """One aggregate query of the analytics API, parsed and run."""
+        body: dict[str, Any] = {
+            "website_id": website_id,
+            "date_from": days[0].isoformat(),
+            "date_to": days[1].isoformat(),
+            "columns": columns,
+            **more,
+        }
+        filters = _filters(view, extra_filter)
+        if filters is not None:
+            body["filters"] = filters
+        query = parse(body, "query", resolve)
+        wanted = {c["column_id"] for c in columns} & {"goal_id", "website_name"}
+        return run(self.reader, self.compiler, query, self.labels(query.website_ids) if wanted else {})
+
+    def figures(
+        self, resolve: Resolver, website_id: str, days: tuple[date, date], view: View
+    ) -> dict[str, Any]:
+        """The headline figures over `days`."""
+        main = self.query(resolve, website_id, days, [f.column for f in FIGURES], view)
+        money = self.query(resolve, website_id, days, [REVENUE.column], view)
+        row = main.rows[0] if main.rows else [None] * len(FIGURES)
+        out = {f.key: value for f, value in zip(FIGURES, row, strict=True)}
+        out[REVENUE.key] = money.rows[0][0] if money.rows else None
+        return out
+
+    def series(
+        self, resolve: Resolver, website_id: str, view: View
+    ) -> list[tuple[str, list[float]]]:
+        """(bucket, [visitors, sessions, page views]) per interval, empty buckets included."""
+        columns = [
+            {"column_id": "timestamp", "transformation_id": INTERVALS[view.interval]},
+            *({"column_id": m} for m in SERIES_METRICS),
+        ]
+        result = self.query(
+            resolve,
+            website_id,
+            (view.first, view.last),
+            columns,
+            view,
+            order_by=[[0, "asc"]],
+            limit=10_000,
+        )
+        found = {str(r[0]): [float(v or 0) for v in r[1:]] for r in result.rows}
+        return [(b, found.get(b, [0.0] * len(SERIES_METRICS))) for b in buckets(view)]
+
+    def table(
+        self,
+        resolve: Resolver,
+        website_id: str,
+        view: View,
+        report: Report,
+        total: float | None,
+        limit: int = TOP,
+    ) -> Table:
+        """One top list, ranked by its metric."""
+        extra = None
+        if report.only_type is not None:
+            extra = {
+                "operator": "and",
+                "conditions": [
+                    {
+                        "column_id": "event_type",
+                        "condition": {"operator": "eq", "value": report.only_type},
+                    }
+                ],
+            }
+        result = self.query(
+            resolve,
+            website_id,
+            (view.first, view.last),
+            [{"column_id": report.dimension}, {"column_id": report.metric}],
+            view,
+            order_by=[[1, "desc"], [0, "asc"]],
+            limit=limit,
+            extra_filter=extra,
+        )
+        rows: list[Row] = []
+        for cell, count in result.rows:
+            value, label = (cell[0], cell[1]) if isinstance(cell, list) else (cell, cell)
+            if value in (None, "") or count in (None, 0):
+                continue  # "no campaign", "no outlink": not a row anyone can filter by
+            share = float(count) / total if total else 0.0
+            rows.append(Row(str(value), str(label), float(count), min(share, 1.0)))
+        return Table(report, rows, result.count)
+
+    def totals(
+        self, resolve: Resolver, website_id: str, view: View
+    ) -> dict[str, float | None]:
+        """The period total of every top-list metric: the denominators of the share bars."""
+        metrics = sorted({r.metric for r in REPORTS})
+        result = self.query(
+            resolve,
+            website_id,
+            (view.first, view.last),
+            [{"column_id": m} for m in metrics],
+            view,
+        )
+        row = result.rows[0] if result.rows else [None] * len(metrics)
+        return dict(zip(metrics, row, strict=True))
+
+    def overview(self, resolve: Resolver, website_id: str, view: View) -> Overview:
+        """The whole overview page."""
+        figures = self.figures(resolve, website_id, (view.first, view.last), view)
+        before = view.previous()
+        previous = self.figures(resolve, website_id, before, view) if before else None
+        totals = self.totals(resolve, website_id, view)
+        tables = [
+            self.table(resolve, website_id, view, r, totals.get(r.metric)) for r in REPORTS
+        ]
+        return Overview(figures, previous, self.series(resolve, website_id, view), tables)
+
+
+def buckets(view: View) -> list[str]:
+    """The labels of every interval of the range, as the query model renders them."""
+    out: list[str] = []
+    if view.interval == "hour":
+        day = view.first
+        while day <= view.last:
+            out += [f"{day.isoformat()} {h:02d}:00:00" for h in range(24)]
+            day += timedelta(days=1)
+        return out
+    day = view.first
+    if view.interval == "week":
+        day -= timedelta(days=day.weekday())
+    elif view.interval == "month":
+        day = day.replace(day=1)
+    while day <= view.last:
+        out.append(day.isoformat())
+        if view.interval == "day":
+            day += timedelta(days=1)
+        elif view.interval == "week":
+            day += timedelta(days=7)
+        else:
+            day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return out

@@ -1,0 +1,366 @@
+"""The dashboard's pages: sign-in, the list of apps a user may view, the site overview, CSV.
+
+Pages are server-rendered (Jinja2); the tables work without JavaScript and the one script only
+draws the chart. Who may see what is the platform's permission model (`auth.access`): a user sees
+the apps on which they hold `view` or more (an OWNER sees all). Reading the metadata store,
+verifying a password (argon2) and querying the event store run on worker threads.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode
+
+import orjson
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from footfall.auth.access import Principal, authorizer_of
+from footfall.meta import services
+from footfall.meta.errors import NotFound
+from footfall.meta.store import MetaStore
+from footfall.query import catalog, enums
+from footfall.query.compile import Compiler
+from footfall.query.dialects import DuckDBDialect
+from footfall.query.execute import Reader
+from footfall.query.parse import QueryError, Resolver, Site
+from footfall.query.render import Labels
+from footfall.web import display
+from footfall.web.reports import BY_SLUG, FIGURES, FILTERABLE, REPORTS, REVENUE, Reports
+from footfall.web.session import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    SESSION_SECONDS,
+    Signer,
+    csrf_cookie,
+    set_cookie,
+)
+from footfall.web.view import COMPARES, INTERVALS, RANGES, View, ViewError, parse_view
+
+log = logging.getLogger("footfall.web")
+
+PREFIX = "/dashboard"
+CSV_LIMIT = 10_000
+MAX_FORM = 1 << 16
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """A signed-in user on one request."""
+
+    principal: Principal
+    csrf: str
+
+    @property
+    def email(self) -> str:
+        """Shown in the page header."""
+        return self.principal.user.email
+
+
+class Dashboard:
+    """The dashboard over one event store and one metadata store."""
+
+    def __init__(self, store: Reader, meta: MetaStore, secret: bytes) -> None:
+        self.meta = meta
+        self.signer = Signer(secret)
+        self.reports = Reports(store, Compiler(DuckDBDialect()), self._labels)
+        self.templates = Environment(
+            loader=PackageLoader("footfall.web", "templates"),
+            autoescape=select_autoescape(default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        display.install(self.templates)
+
+    # --- rendering -------------------------------------------------------------------------
+
+    def page(
+        self, request: Request, name: str, status: int = 200, **context: Any
+    ) -> HTMLResponse:
+        """Render a template; every page gets the CSRF token of its forms."""
+        cookie = csrf_cookie(request)
+        html = self.templates.get_template(name).render(
+            prefix=PREFIX, csrf=self.signer.csrf_token(cookie), **context
+        )
+        response = HTMLResponse(html, status_code=status)
+        response.headers["cache-control"] = "no-store"
+        response.headers["x-frame-options"] = "DENY"
+        response.headers["content-security-policy"] = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'"
+        )
+        if request.cookies.get(CSRF_COOKIE) != cookie:
+            set_cookie(response, request, CSRF_COOKIE, cookie, None)
+        return response
+
+    def error(self, request: Request, status: int, message: str, caller: Caller | None) -> Response:
+        """An error page."""
+        return self.page(request, "error.html", status, message=message, caller=caller)
+
+    # --- who is calling ------------------------------------------------------------------
+
+    def _caller(self, request: Request) -> Caller | None:
+        user_id = self.signer.session_user(request.cookies.get(SESSION_COOKIE))
+        if user_id is None:
+            return None
+        try:
+            user = services.get_user(self.meta, user_id)
+        except NotFound:
+            return None
+        ip = request.client.host if request.client else None
+        return Caller(Principal(user, ip=ip), self.signer.csrf_token(csrf_cookie(request)))
+
+    def _sign_in_redirect(self, request: Request) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"{PREFIX}/login?next={quote(target)}", status_code=303)
+
+    def _csrf_ok(self, request: Request, form: dict[str, str]) -> bool:
+        return self.signer.csrf_ok(request.cookies.get(CSRF_COOKIE), form.get("csrf"))
+
+    def _visible_apps(self, request: Request, caller: Caller) -> list[services.App]:
+        authorizer = authorizer_of(request)
+        return [
+            app
+            for app in services.list_apps(self.meta)
+            if authorizer.allows(caller.principal, app.id, "view")
+        ]
+
+    def _resolver(self, request: Request, caller: Caller) -> Resolver:
+        authorizer = authorizer_of(request)
+
+        def resolve(website_id: str) -> Site | None:
+            app = services.find_app(self.meta, website_id)
+            if app is None:
+                return None
+            if not authorizer.allows(caller.principal, app.id, "view"):
+                raise QueryError("website_id", "You do not have access to this app.", 403)
+            return Site((app.id,), app.timezone)
+
+        return resolve
+
+    def _labels(self, website_ids: tuple[str, ...]) -> Labels:
+        goals: dict[Any, str] = {}
+        for website_id in website_ids:
+            for goal in services.list_goals(self.meta, website_id):
+                goals[goal.id] = goal.name
+        return {"goal_id": goals}
+
+    # --- pages ---------------------------------------------------------------------------
+
+    async def login_form(self, request: Request) -> Response:
+        """GET /dashboard/login."""
+        return self.page(request, "login.html", next=_safe_next(request), caller=None)
+
+    async def login(self, request: Request) -> Response:
+        """POST /dashboard/login: email and password, then a session cookie."""
+        form = await _form(request)
+        nxt = _safe_next(request, str(form.get("next") or ""))
+        if not self._csrf_ok(request, form):
+            return self.page(
+                request,
+                "login.html",
+                403,
+                next=nxt,
+                caller=None,
+                problem="Your form expired; please sign in again.",
+            )
+        email, password = str(form.get("email") or ""), str(form.get("password") or "")
+        user = None
+        if email and password and len(password) <= 1024:
+            user = await run_in_threadpool(services.verify_password, self.meta, email, password)
+        if user is None:
+            return self.page(
+                request,
+                "login.html",
+                401,
+                next=nxt,
+                caller=None,
+                email=email,
+                problem="The email or password is not correct.",
+            )
+        response = RedirectResponse(nxt, status_code=303)
+        set_cookie(
+            response,
+            request,
+            SESSION_COOKIE,
+            self.signer.session_value(user.id),
+            SESSION_SECONDS,
+        )
+        return response
+
+    async def logout(self, request: Request) -> Response:
+        """POST /dashboard/logout."""
+        form = await _form(request)
+        if not self._csrf_ok(request, form):
+            return self.error(request, 403, "The form expired; reload the page and retry.", None)
+        response = RedirectResponse(f"{PREFIX}/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    async def home(self, request: Request) -> Response:
+        """GET /dashboard/: the apps the user may view."""
+        caller = await run_in_threadpool(self._caller, request)
+        if caller is None:
+            return self._sign_in_redirect(request)
+        apps = await run_in_threadpool(self._visible_apps, request, caller)
+        return self.page(request, "apps.html", caller=caller, apps=apps)
+
+    def _app_view(
+        self, request: Request, caller: Caller, app_id: str
+    ) -> tuple[services.App, View] | Response:
+        app = services.find_app(self.meta, app_id)
+        if app is None:
+            return self.error(request, 404, "There is no such app.", caller)
+        if not authorizer_of(request).allows(caller.principal, app.id, "view"):
+            return self.error(request, 403, "You do not have access to this app.", caller)
+        try:
+            view = parse_view(
+                request.query_params,
+                request.query_params.getlist("f"),
+                app.timezone,
+                FILTERABLE,
+            )
+        except ViewError as e:
+            return self.error(request, 400, f"{e.parameter}: {e.detail}", caller)
+        return app, view
+
+    def _overview(self, request: Request, caller: Caller, app_id: str) -> Response:
+        found = self._app_view(request, caller, app_id)
+        if isinstance(found, Response):
+            return found
+        app, view = found
+        try:
+            overview = self.reports.overview(self._resolver(request, caller), app.id, view)
+        except QueryError as e:
+            return self.error(request, e.status, f"{e.parameter}: {e.detail}", caller)
+        apps = self._visible_apps(request, caller)
+        goals = self._labels((app.id,))["goal_id"]
+        return self.page(
+            request,
+            "overview.html",
+            caller=caller,
+            app=app,
+            apps=apps,
+            view=view,
+            overview=overview,
+            figures=(*FIGURES, REVENUE),
+            ranges=RANGES,
+            compares=COMPARES,
+            intervals=tuple(INTERVALS),
+            reports=REPORTS,
+            chip_names={c.column_id: catalog.columns()[c.column_id].name for c in view.chips},
+            chip_labels=[str(enums.label(c.column_id, c.typed, goals)) for c in view.chips],
+            series_json=orjson.dumps(
+                {"labels": [b for b, _ in overview.series], "rows": [v for _, v in overview.series]}
+            ).decode(),
+            export_query=urlencode(view.params()),
+        )
+
+    async def overview(self, request: Request) -> Response:
+        """GET /dashboard/apps/{app_id}/: the site overview."""
+        caller = await run_in_threadpool(self._caller, request)
+        if caller is None:
+            return self._sign_in_redirect(request)
+        return await run_in_threadpool(
+            self._overview, request, caller, request.path_params["app_id"]
+        )
+
+    def _export(self, request: Request, caller: Caller, app_id: str, slug: str) -> Response:
+        report = BY_SLUG.get(slug)
+        if report is None:
+            return self.error(request, 404, f'There is no table "{slug}".', caller)
+        found = self._app_view(request, caller, app_id)
+        if isinstance(found, Response):
+            return found
+        app, view = found
+        resolve = self._resolver(request, caller)
+        try:
+            totals = self.reports.totals(resolve, app.id, view)
+            table = self.reports.table(
+                resolve, app.id, view, report, totals.get(report.metric), CSV_LIMIT
+            )
+        except QueryError as e:
+            return self.error(request, e.status, f"{e.parameter}: {e.detail}", caller)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([report.title, "id", report.metric_label, "share"])
+        for row in table.rows:
+            writer.writerow(
+                [_csv_safe(row.label), _csv_safe(row.value), display.number(row.count), f"{row.share:.4f}"]
+            )
+        stamp = datetime.now().strftime("%Y%m%d")
+        filename = f"{report.slug}-{view.first.isoformat()}-{view.last.isoformat()}-{stamp}.csv"
+        return Response(
+            out.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "content-disposition": f'attachment; filename="{filename}"',
+                "cache-control": "no-store",
+            },
+        )
+
+    async def export(self, request: Request) -> Response:
+        """GET /dashboard/apps/{app_id}/export/{slug}.csv: one whole table as CSV."""
+        caller = await run_in_threadpool(self._caller, request)
+        if caller is None:
+            return self._sign_in_redirect(request)
+        return await run_in_threadpool(
+            self._export,
+            request,
+            caller,
+            request.path_params["app_id"],
+            request.path_params["slug"],
+        )
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """An urlencoded form body (the dashboard's forms post nothing else; at most 64 KiB)."""
+    body = await request.body()
+    if len(body) > MAX_FORM:
+        return {}
+    return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+def _safe_next(request: Request, value: str | None = None) -> str:
+    """Where to go after sign-in: only a path of the dashboard itself (no open redirect)."""
+    target = value if value is not None else request.query_params.get("next", "")
+    if target.startswith(PREFIX + "/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return PREFIX + "/"
+
+
+def _csv_safe(value: str) -> str:
+    """Neutralise spreadsheet formulas (CSV injection): a leading = + - @ gets a quote."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+async def _root(request: Request) -> Response:
+    return RedirectResponse(f"{PREFIX}/", status_code=303)
+
+
+def make_dashboard_routes(store: Reader, meta: MetaStore, secret: bytes) -> list[BaseRoute]:
+    """The dashboard's routes, its static files, and `/` redirecting to it."""
+    from importlib import resources
+
+    dashboard = Dashboard(store, meta, secret)
+    static = str(resources.files("footfall.web") / "static")
+    return [
+        Route("/", _root),
+        Route(PREFIX, _root),
+        Route(f"{PREFIX}/", dashboard.home),
+        Route(f"{PREFIX}/login", dashboard.login_form, methods=["GET"]),
+        Route(f"{PREFIX}/login", dashboard.login, methods=["POST"]),
+        Route(f"{PREFIX}/logout", dashboard.logout, methods=["POST"]),
+        Route(f"{PREFIX}/apps/{{app_id}}/", dashboard.overview),
+        Route(f"{PREFIX}/apps/{{app_id}}/export/{{slug}}.csv", dashboard.export),
+        Mount(f"{PREFIX}/static", StaticFiles(directory=static), name="dashboard-static"),
+    ]
