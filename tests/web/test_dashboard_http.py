@@ -1,0 +1,236 @@
+"""The dashboard over HTTP: a real `footfall serve`, real traffic, numbers against brute force."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import re
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scenarios.dashboard_world import OWNER, VIEWER, World, device_class, serve_world
+
+pytestmark = pytest.mark.e2e
+
+RANGE = "range=custom&from=2026-11-01&to=2026-11-05&compare=previous"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    yield from serve_world(tmp_path_factory.mktemp("dashboard") / "data")
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', html)
+    assert found, html
+    return found.group(1)
+
+
+@contextlib.contextmanager
+def sign_in(world: World, who: tuple[str, str]) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=world.url, timeout=60) as client:
+        token = csrf_of(client.get("/dashboard/login").text)
+        r = client.post(
+            "/dashboard/login",
+            data={"csrf": token, "email": who[0], "password": who[1], "next": "/dashboard/"},
+        )
+        assert r.status_code == 303, r.text
+        assert r.headers["location"] == "/dashboard/"
+        yield client
+
+
+def figures(html: str) -> dict[str, float]:
+    return {
+        key: float(raw)
+        for key, raw in re.findall(r'data-figure="([a-z_]+)" data-raw="([^"]*)"', html)
+        if raw
+    }
+
+
+def table(html: str, slug: str) -> dict[str, float]:
+    found = re.search(rf'<table data-report="{slug}">(.*?)</table>', html, re.S)
+    assert found, f"no {slug} table"
+    rows = re.findall(r'<tr data-value="([^"]*)" data-count="([^"]*)">', found.group(1))
+    return {value.replace("&amp;", "&"): float(count) for value, count in rows}
+
+
+def row_value(html: str, slug: str, label: str) -> str:
+    """The filter value (data-value) of the row labelled `label` in a table."""
+    found = re.search(rf'<table data-report="{slug}">(.*?)</table>', html, re.S)
+    assert found, f"no {slug} table"
+    for value, text in re.findall(
+        r'<tr data-value="([^"]*)".*?title="Filter by [^"]*">([^<]*)</a>', found.group(1), re.S
+    ):
+        if text == label:
+            return value
+    raise AssertionError(f"no row {label} in {slug}")
+
+
+def test_pages_need_a_signed_in_user(world: World) -> None:
+    r = httpx.get(f"{world.url}/dashboard/apps/{world.shop}/?{RANGE}")
+    assert r.status_code == 303
+    assert r.headers["location"].startswith("/dashboard/login?next=/dashboard/apps/")
+    assert httpx.get(f"{world.url}/dashboard/apps/{world.shop}/export/pages.csv").status_code == 303
+
+
+def test_sign_in_refuses_a_wrong_password_and_a_missing_csrf_token(world: World) -> None:
+    with httpx.Client(base_url=world.url) as client:
+        token = csrf_of(client.get("/dashboard/login").text)
+        wrong = client.post(
+            "/dashboard/login", data={"csrf": token, "email": OWNER[0], "password": "nope"}
+        )
+        assert wrong.status_code == 401
+        assert "The email or password is not correct." in wrong.text
+        assert "footfall_session" not in wrong.cookies
+        forged = client.post(
+            "/dashboard/login", data={"csrf": "0" * 64, "email": OWNER[0], "password": OWNER[1]}
+        )
+        assert forged.status_code == 403
+        assert "footfall_session" not in client.cookies
+
+
+def test_session_cookie_is_http_only_and_same_site(world: World) -> None:
+    with httpx.Client(base_url=world.url) as client:
+        token = csrf_of(client.get("/dashboard/login").text)
+        r = client.post(
+            "/dashboard/login", data={"csrf": token, "email": OWNER[0], "password": OWNER[1]}
+        )
+        header = next(
+            v for k, v in r.headers.multi_items() if k == "set-cookie" and "footfall_session" in v
+        )
+        assert "HttpOnly" in header
+        assert "SameSite=lax" in header
+        assert "Max-Age=43200" in header
+
+
+def test_headline_figures_match_the_truth(world: World) -> None:
+    with sign_in(world, OWNER) as client:
+        r = client.get(f"/dashboard/apps/{world.shop}/?{RANGE}")
+        assert r.status_code == 200, r.text
+    got = figures(r.text)
+    truth = world.truth()
+    assert got["visitors"] == truth.visitors
+    assert got["sessions"] == truth.sessions
+    assert got["page_views"] == truth.page_views
+    orders = [h for h in world.requests if h.get("ec_id")]
+    assert got["revenue"] == pytest.approx(45.0 * len(orders))
+
+
+def test_top_pages_match_the_truth(world: World) -> None:
+    with sign_in(world, OWNER) as client:
+        html = client.get(f"/dashboard/apps/{world.shop}/?{RANGE}").text
+    pages = table(html, "pages")
+    truth = world.page_views_by_url()
+    assert len(pages) == min(10, len(truth))
+    for url, count in pages.items():
+        assert count == truth[url], url
+    # ranked by page views, descending
+    assert list(pages.values()) == sorted(pages.values(), reverse=True)
+
+
+def test_a_filter_chip_narrows_every_figure(world: World) -> None:
+    with sign_in(world, OWNER) as client:
+        html = client.get(f"/dashboard/apps/{world.shop}/?{RANGE}").text
+        desktop = row_value(html, "devices", "Desktop")
+        filtered = client.get(f"/dashboard/apps/{world.shop}/?{RANGE}&f=device_type:{desktop}")
+        assert filtered.status_code == 200
+    got = figures(filtered.text)
+    truth = world.truth(lambda h: device_class(h["ua"]) == "Desktop")
+    assert (got["visitors"], got["sessions"], got["page_views"]) == (
+        truth.visitors,
+        truth.sessions,
+        truth.page_views,
+    )
+    assert 'class="chip" data-column="device_type"' in filtered.text
+
+
+def test_a_one_day_range_counts_only_that_day(world: World) -> None:
+    day = date(2026, 11, 3)
+    with sign_in(world, OWNER) as client:
+        html = client.get(
+            f"/dashboard/apps/{world.shop}/?range=custom&from={day}&to={day}&compare=none"
+        ).text
+    got = figures(html)
+    truth = world.truth(first=day, last=day)
+    assert (got["sessions"], got["page_views"]) == (truth.sessions, truth.page_views)
+    assert html.count('<tr><th scope="row">2026-11-03 ') == 24  # hourly buckets
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("range=last_9999_days", "range"),
+        ("range=custom&from=2026-11-05&to=2026-11-01", "to"),
+        ("range=custom&from=yesterday&to=2026-11-01", "from"),
+        ("compare=sometimes", "compare"),
+        ("interval=minute", "interval"),
+        ("f=visitor_ip:1.2.3.4", "f"),
+        ("f=device_type:desktop", "f"),
+        ("f=nocolon", "f"),
+    ],
+)
+def test_bad_parameters_answer_400_naming_them(world: World, query: str, parameter: str) -> None:
+    with sign_in(world, OWNER) as client:
+        r = client.get(f"/dashboard/apps/{world.shop}/?{query}")
+    assert r.status_code == 400
+    assert f"{parameter}: " in r.text
+
+
+def test_csv_export_holds_the_whole_table(world: World) -> None:
+    with sign_in(world, OWNER) as client:
+        r = client.get(f"/dashboard/apps/{world.shop}/export/pages.csv?{RANGE}")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/csv")
+    assert "attachment" in r.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(r.text)))
+    assert rows[0] == ["Pages", "id", "Page views", "share"]
+    assert {row[1]: float(row[2]) for row in rows[1:]} == dict(world.page_views_by_url())
+
+
+def test_unknown_export_table_is_404(world: World) -> None:
+    with sign_in(world, OWNER) as client:
+        assert client.get(f"/dashboard/apps/{world.shop}/export/nope.csv").status_code == 404
+
+
+def test_a_viewer_sees_only_their_app(world: World) -> None:
+    with sign_in(world, VIEWER) as client:
+        home = client.get("/dashboard/")
+        assert f"/dashboard/apps/{world.other}/" in home.text
+        assert f"/dashboard/apps/{world.shop}/" not in home.text
+        assert client.get(f"/dashboard/apps/{world.other}/").status_code == 200
+        denied = client.get(f"/dashboard/apps/{world.shop}/?{RANGE}")
+        assert denied.status_code == 403
+        assert "visitors" not in denied.text
+        assert client.get(f"/dashboard/apps/{world.shop}/export/pages.csv").status_code == 403
+
+
+def test_logout_needs_csrf_and_ends_the_session(world: World) -> None:
+    with sign_in(world, OWNER) as client:
+        page = client.get("/dashboard/").text
+        assert client.post("/dashboard/logout", data={"csrf": "x"}).status_code == 403
+        r = client.post("/dashboard/logout", data={"csrf": csrf_of(page)})
+        assert r.status_code == 303
+        assert client.get("/dashboard/").status_code == 303
+
+
+def test_sign_in_does_not_redirect_off_site(world: World) -> None:
+    with httpx.Client(base_url=world.url) as client:
+        token = csrf_of(client.get("/dashboard/login").text)
+        r = client.post(
+            "/dashboard/login",
+            data={
+                "csrf": token,
+                "email": OWNER[0],
+                "password": OWNER[1],
+                "next": "//evil.example/dashboard/",
+            },
+        )
+        assert r.headers["location"] == "/dashboard/"
