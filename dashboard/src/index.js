@@ -9,8 +9,8 @@ const SERIES = [
 ];
 
 function parseBucket(label) {
-  // "2026-11-01" or "2026-11-01 13:00:00", in the app's timezone: shown as written (UTC clock)
-  const [day, time = '00:00:00'] = label.split(' ');
+  // "2026-11-01" or "2026-11-01T13:00:00", in the app's timezone: shown as written (UTC clock)
+  const [day, time = '00:00:00'] = label.split('T');
   return Date.parse(`${day}T${time}Z`) / 1000;
 }
 

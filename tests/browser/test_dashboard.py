@@ -104,7 +104,9 @@ def test_overview_matches_the_truth_and_filters_by_a_click(page: Any, world: Wor
 def test_changing_the_range_and_exporting_csv(page: Any, world: World) -> None:
     sign_in(page, world, OWNER, f"/dashboard/apps/{world.shop}/?{RANGE}")
     day = date(2026, 11, 2)
-    page.get_by_label("From", exact=True).fill(day.isoformat())  # picking a date switches to a custom range
+    page.get_by_label("From", exact=True).fill(
+        day.isoformat()
+    )  # picking a date switches to a custom range
     page.get_by_label("To", exact=True).fill(day.isoformat())
     page.get_by_label("Compare").select_option("none")
     page.get_by_label("Interval").select_option("hour")

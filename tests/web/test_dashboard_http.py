@@ -62,6 +62,15 @@ def table(html: str, slug: str) -> dict[str, float]:
     return {value.replace("&amp;", "&"): float(count) for value, count in rows}
 
 
+def series_sums(html: str) -> list[float]:
+    """Column sums of the chart's data table (visitors, sessions, page views)."""
+    found = re.search(r'<table class="series">(.*?)</table>', html, re.S)
+    assert found
+    rows = re.findall(r"<tr><th scope=\"row\">[^<]*</th>(.*?)</tr>", found.group(1))
+    cells = [[float(c.replace(",", "")) for c in re.findall(r"<td>([^<]*)</td>", r)] for r in rows]
+    return [sum(col) for col in zip(*cells, strict=True)]
+
+
 def row_value(html: str, slug: str, label: str) -> str:
     """The filter value (data-value) of the row labelled `label` in a table."""
     found = re.search(rf'<table data-report="{slug}">(.*?)</table>', html, re.S)
@@ -161,7 +170,19 @@ def test_a_one_day_range_counts_only_that_day(world: World) -> None:
     got = figures(html)
     truth = world.truth(first=day, last=day)
     assert (got["sessions"], got["page_views"]) == (truth.sessions, truth.page_views)
-    assert html.count('<tr><th scope="row">2026-11-03 ') == 24  # hourly buckets
+    assert html.count('<tr><th scope="row">2026-11-03T') == 24  # hourly buckets
+    assert series_sums(html) == [truth.visitors, truth.sessions, truth.page_views]
+
+
+def test_the_daily_series_adds_up_to_the_sessions(world: World) -> None:
+    with sign_in(world, OWNER) as client:
+        html = client.get(f"/dashboard/apps/{world.shop}/?{RANGE}&interval=day").text
+    truth = world.truth()
+    assert html.count('<tr><th scope="row">2026-11-0') == 5
+    # visitors are unique per day, so their daily sum is at least the period's visitors
+    visitors, sessions, page_views = series_sums(html)
+    assert (sessions, page_views) == (truth.sessions, truth.page_views)
+    assert visitors >= truth.visitors
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,11 @@ def figure(value: Any, fmt: str) -> str:
     if fmt == "duration":
         seconds = round(float(value))
         hours, rest = divmod(seconds, 3600)
-        return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+        return (
+            f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+            if hours
+            else f"{rest // 60}:{rest % 60:02d}"
+        )
     if fmt in ("float", "money"):
         return f"{float(value):,.2f}"
     return number(value)

@@ -40,7 +40,9 @@ FIGURES = (
         {"column_id": "session_total_time", "transformation_id": "average"},
         "duration",
     ),
-    Figure("events_per_session", "Events per session", {"column_id": "events_per_session"}, "float"),
+    Figure(
+        "events_per_session", "Events per session", {"column_id": "events_per_session"}, "float"
+    ),
     Figure("goal_conversions", "Conversions", {"column_id": "goal_conversions"}, "int"),
 )
 #: revenue has event scope: a query of its own keeps the session figures in session scope
@@ -161,7 +163,9 @@ class Reports:
             body["filters"] = filters
         query = parse(body, "query", resolve)
         wanted = {c["column_id"] for c in columns} & {"goal_id", "website_name"}
-        return run(self.reader, self.compiler, query, self.labels(query.website_ids) if wanted else {})
+        return run(
+            self.reader, self.compiler, query, self.labels(query.website_ids) if wanted else {}
+        )
 
     def figures(
         self, resolve: Resolver, website_id: str, days: tuple[date, date], view: View
@@ -234,9 +238,7 @@ class Reports:
             rows.append(Row(str(value), str(label), float(count), min(share, 1.0)))
         return Table(report, rows, result.count)
 
-    def totals(
-        self, resolve: Resolver, website_id: str, view: View
-    ) -> dict[str, float | None]:
+    def totals(self, resolve: Resolver, website_id: str, view: View) -> dict[str, float | None]:
         """The period total of every top-list metric: the denominators of the share bars."""
         metrics = sorted({r.metric for r in REPORTS})
         result = self.query(
@@ -255,9 +257,7 @@ class Reports:
         before = view.previous()
         previous = self.figures(resolve, website_id, before, view) if before else None
         totals = self.totals(resolve, website_id, view)
-        tables = [
-            self.table(resolve, website_id, view, r, totals.get(r.metric)) for r in REPORTS
-        ]
+        tables = [self.table(resolve, website_id, view, r, totals.get(r.metric)) for r in REPORTS]
         return Overview(figures, previous, self.series(resolve, website_id, view), tables)
 
 
@@ -267,7 +267,7 @@ def buckets(view: View) -> list[str]:
     if view.interval == "hour":
         day = view.first
         while day <= view.last:
-            out += [f"{day.isoformat()} {h:02d}:00:00" for h in range(24)]
+            out += [f"{day.isoformat()}T{h:02d}:00:00" for h in range(24)]
             day += timedelta(days=1)
         return out
     day = view.first

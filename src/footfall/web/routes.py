@@ -83,9 +83,7 @@ class Dashboard:
 
     # --- rendering -------------------------------------------------------------------------
 
-    def page(
-        self, request: Request, name: str, status: int = 200, **context: Any
-    ) -> HTMLResponse:
+    def page(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         """Render a template; every page gets the CSRF token of its forms."""
         cookie = csrf_cookie(request)
         html = self.templates.get_template(name).render(
@@ -295,7 +293,12 @@ class Dashboard:
         writer.writerow([report.title, "id", report.metric_label, "share"])
         for row in table.rows:
             writer.writerow(
-                [_csv_safe(row.label), _csv_safe(row.value), display.number(row.count), f"{row.share:.4f}"]
+                [
+                    _csv_safe(row.label),
+                    _csv_safe(row.value),
+                    display.number(row.count),
+                    f"{row.share:.4f}",
+                ]
             )
         stamp = datetime.now().strftime("%Y%m%d")
         filename = f"{report.slug}-{view.first.isoformat()}-{view.last.isoformat()}-{stamp}.csv"
