@@ -60,9 +60,29 @@ function linkRangePicker() {
   }
 }
 
-if (document.readyState === 'loading') {
-  document.addEventListener('DOMContentLoaded', () => { start(); linkRangePicker(); });
-} else {
+// the realtime panel refreshes itself every 15 s (the server renders the same fragment)
+function pollRealtime() {
+  const panel = document.getElementById('realtime');
+  if (!panel) return;
+  setInterval(async () => {
+    const current = document.getElementById('realtime');
+    const response = await fetch(current.dataset.src, { credentials: 'same-origin' });
+    if (!response.ok) return;
+    const holder = document.createElement('div');
+    holder.innerHTML = await response.text();
+    const fresh = holder.querySelector('#realtime');
+    if (fresh) current.replaceWith(fresh);
+  }, 15000);
+}
+
+function ready() {
   start();
   linkRangePicker();
+  pollRealtime();
+}
+
+if (document.readyState === 'loading') {
+  document.addEventListener('DOMContentLoaded', ready);
+} else {
+  ready();
 }

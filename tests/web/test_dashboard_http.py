@@ -255,3 +255,25 @@ def test_sign_in_does_not_redirect_off_site(world: World) -> None:
             },
         )
         assert r.headers["location"] == "/dashboard/"
+
+
+def test_realtime_panel_shows_the_last_30_minutes(world: World) -> None:
+    hit = {
+        "idsite": world.shop,
+        "rec": "1",
+        "url": "https://shop.example.com/live-now",
+        "action_name": "Live",
+        "_id": "00000000000000aa",
+        "ua": "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
+    }
+    assert httpx.get(f"{world.url}/matomo.php", params=hit).status_code in (200, 204)
+    world.server.wait_idle()
+    with sign_in(world, OWNER) as client:
+        panel = client.get(f"/dashboard/apps/{world.shop}/realtime")
+        overview = client.get(f"/dashboard/apps/{world.shop}/?{RANGE}").text
+    assert panel.status_code == 200
+    assert re.search(r'class="live-visitors">1</strong>', panel.text), panel.text
+    assert "https://shop.example.com/live-now" in panel.text
+    assert 'id="realtime"' in overview and "live-now" in overview
+    # the traffic of 1-5 November is older than 30 minutes: one visitor, one event
+    assert panel.text.count("<li><time>") == 1

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from footfall.query.compile import Compiler
 from footfall.query.execute import Reader, Result, run
@@ -87,6 +88,8 @@ BY_SLUG = {r.slug: r for r in REPORTS}
 #: the columns a filter chip may name: every top list's dimension
 FILTERABLE = frozenset(r.dimension for r in REPORTS)
 TOP = 10
+LIVE_MINUTES = 30
+LIVE_EVENTS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +262,63 @@ class Reports:
         totals = self.totals(resolve, website_id, view)
         tables = [self.table(resolve, website_id, view, r, totals.get(r.metric)) for r in REPORTS]
         return Overview(figures, previous, self.series(resolve, website_id, view), tables)
+
+
+@dataclass(frozen=True, slots=True)
+class Live:
+    """The realtime panel: visitors of the last 30 minutes and the latest events."""
+
+    visitors: int
+    events: list[tuple[str, str, str]]  #: (local time, event type, URL or title), newest first
+
+
+def realtime(
+    reports: Reports, resolve: Resolver, website_id: str, timezone: str, now: datetime
+) -> Live:
+    """Visitors in the last `LIVE_MINUTES` and the latest `LIVE_EVENTS` events of an app."""
+    visitors = run(
+        reports.reader,
+        reports.compiler,
+        parse(
+            {
+                "website_id": website_id,
+                "lookback_window": LIVE_MINUTES,
+                "columns": [{"column_id": "visitors"}],
+            },
+            "real-time",
+            resolve,
+        ),
+        {},
+    )
+    local = now.astimezone(ZoneInfo(timezone))
+    body: dict[str, Any] = {
+        "website_id": website_id,
+        "date_from": (local - timedelta(minutes=LIVE_MINUTES)).strftime("%Y-%m-%d %H:%M:%S"),
+        "date_to": (local + timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S"),
+        "columns": [{"column_id": "event_type"}, {"column_id": "event_url"}],
+        "limit": 1,
+    }
+    # raw events come oldest first: read the count, then the last page
+    head = run(reports.reader, reports.compiler, parse(body, "real-time-events", resolve), {})
+    body.update(offset=max(0, head.count - LIVE_EVENTS), limit=LIVE_EVENTS)
+    tail = run(reports.reader, reports.compiler, parse(body, "real-time-events", resolve), {})
+    # raw rows start with the ids and the time the query model always adds (RAW_PREFIX)
+    at = {c.column_id: i for i, c in enumerate(tail.columns)}
+    events = [
+        (
+            _local_time(str(row[at["timestamp"]]), timezone),
+            str(row[at["event_type"]][1]),
+            str(row[at["event_url"]] or ""),
+        )
+        for row in reversed(tail.rows)
+    ]
+    count = visitors.rows[0][0] if visitors.rows else 0
+    return Live(int(count or 0), events)
+
+
+def _local_time(utc_iso: str, timezone: str) -> str:
+    moment = datetime.fromisoformat(utc_iso).replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%H:%M:%S")
 
 
 def buckets(view: View) -> list[str]:

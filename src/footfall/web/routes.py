@@ -12,7 +12,7 @@ import csv
 import io
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
@@ -35,7 +35,15 @@ from footfall.query.execute import Reader
 from footfall.query.parse import QueryError, Resolver, Site
 from footfall.query.render import Labels
 from footfall.web import display
-from footfall.web.reports import BY_SLUG, FIGURES, FILTERABLE, REPORTS, REVENUE, Reports
+from footfall.web.reports import (
+    BY_SLUG,
+    FIGURES,
+    FILTERABLE,
+    REPORTS,
+    REVENUE,
+    Reports,
+    realtime,
+)
 from footfall.web.session import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -240,6 +248,7 @@ class Dashboard:
             overview = self.reports.overview(self._resolver(request, caller), app.id, view)
         except QueryError as e:
             return self.error(request, e.status, f"{e.parameter}: {e.detail}", caller)
+        live = realtime(self.reports, self._resolver(request, caller), app.id, app.timezone, _now())
         apps = self._visible_apps(request, caller)
         goals = self._labels((app.id,))["goal_id"]
         return self.page(
@@ -250,6 +259,7 @@ class Dashboard:
             apps=apps,
             view=view,
             overview=overview,
+            live=live,
             figures=(*FIGURES, REVENUE),
             ranges=RANGES,
             compares=COMPARES,
@@ -270,6 +280,24 @@ class Dashboard:
             return self._sign_in_redirect(request)
         return await run_in_threadpool(
             self._overview, request, caller, request.path_params["app_id"]
+        )
+
+    def _realtime(self, request: Request, caller: Caller, app_id: str) -> Response:
+        app = services.find_app(self.meta, app_id)
+        if app is None:
+            return self.error(request, 404, "There is no such app.", caller)
+        if not authorizer_of(request).allows(caller.principal, app.id, "view"):
+            return self.error(request, 403, "You do not have access to this app.", caller)
+        live = realtime(self.reports, self._resolver(request, caller), app.id, app.timezone, _now())
+        return self.page(request, "realtime.html", app=app, live=live)
+
+    async def live(self, request: Request) -> Response:
+        """GET /dashboard/apps/{app_id}/realtime: the realtime panel alone (polled by the page)."""
+        caller = await run_in_threadpool(self._caller, request)
+        if caller is None:
+            return self._sign_in_redirect(request)
+        return await run_in_threadpool(
+            self._realtime, request, caller, request.path_params["app_id"]
         )
 
     def _export(self, request: Request, caller: Caller, app_id: str, slug: str) -> Response:
@@ -333,6 +361,10 @@ async def _form(request: Request) -> dict[str, str]:
     return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 def _safe_next(request: Request, value: str | None = None) -> str:
     """Where to go after sign-in: only a path of the dashboard itself (no open redirect)."""
     target = value if value is not None else request.query_params.get("next", "")
@@ -365,5 +397,6 @@ def make_dashboard_routes(store: Reader, meta: MetaStore, secret: bytes) -> list
         Route(f"{PREFIX}/logout", dashboard.logout, methods=["POST"]),
         Route(f"{PREFIX}/apps/{{app_id}}/", dashboard.overview),
         Route(f"{PREFIX}/apps/{{app_id}}/export/{{slug}}.csv", dashboard.export),
+        Route(f"{PREFIX}/apps/{{app_id}}/realtime", dashboard.live),
         Mount(f"{PREFIX}/static", StaticFiles(directory=static), name="dashboard-static"),
     ]
