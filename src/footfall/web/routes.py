@@ -141,15 +141,17 @@ class Dashboard:
         ]
 
     def _resolver(self, request: Request, caller: Caller) -> Resolver:
+        """website_id → Site for this caller, checked once per page (a page runs ~22 queries)."""
         authorizer = authorizer_of(request)
+        seen: dict[str, Site | None] = {}
 
         def resolve(website_id: str) -> Site | None:
-            app = services.find_app(self.meta, website_id)
-            if app is None:
-                return None
-            if not authorizer.allows(caller.principal, app.id, "view"):
-                raise QueryError("website_id", "You do not have access to this app.", 403)
-            return Site((app.id,), app.timezone)
+            if website_id not in seen:
+                app = services.find_app(self.meta, website_id)
+                if app is not None and not authorizer.allows(caller.principal, app.id, "view"):
+                    raise QueryError("website_id", "You do not have access to this app.", 403)
+                seen[website_id] = None if app is None else Site((app.id,), app.timezone)
+            return seen[website_id]
 
         return resolve
 
@@ -244,11 +246,12 @@ class Dashboard:
         if isinstance(found, Response):
             return found
         app, view = found
+        resolve = self._resolver(request, caller)
         try:
-            overview = self.reports.overview(self._resolver(request, caller), app.id, view)
+            overview = self.reports.overview(resolve, app.id, view)
+            live = realtime(self.reports, resolve, app.id, app.timezone, _now())
         except QueryError as e:
             return self.error(request, e.status, f"{e.parameter}: {e.detail}", caller)
-        live = realtime(self.reports, self._resolver(request, caller), app.id, app.timezone, _now())
         apps = self._visible_apps(request, caller)
         goals = self._labels((app.id,))["goal_id"]
         return self.page(
