@@ -167,7 +167,13 @@ def build(settings: Settings) -> Runtime:
             *tracking_code_routes(meta, checker, str(settings.public_url or "")),
             *make_platform_routes(Context(meta, authorizer, on_change=directory.invalidate)),
             *make_analytics_routes(store, meta),
-            *make_dashboard_routes(store, meta, secret_key(settings)),
+            *make_dashboard_routes(
+                store,
+                meta,
+                secret_key(settings),
+                str(settings.public_url or ""),
+                on_change=directory.invalidate,
+            ),
         ],
         lifespan=lifespan,
     )

@@ -277,3 +277,37 @@ def test_realtime_panel_shows_the_last_30_minutes(world: World) -> None:
     assert 'id="realtime"' in overview and "live-now" in overview
     # the traffic of 1-5 November is older than 30 minutes: one visitor, one event
     assert panel.text.count("<li><time>") == 1
+
+
+def test_settings_show_the_snippet_and_add_a_goal(world: World) -> None:
+    with sign_in(world, OWNER) as client:
+        page = client.get(f"/dashboard/apps/{world.shop}/settings")
+        assert page.status_code == 200
+        assert f"_paq.push([&#34;setSiteId&#34;, &#34;{world.shop}&#34;]);" in page.text
+        assert f"{world.url}/" in page.text  # the snippet loads from this instance
+        bad = client.post(
+            f"/dashboard/apps/{world.shop}/settings",
+            data={"csrf": csrf_of(page.text), "name": "Pricing", "trigger": "url"},
+        )
+        assert bad.status_code == 400 and "pattern: must not be blank" in bad.text
+        made = client.post(
+            f"/dashboard/apps/{world.shop}/settings",
+            data={
+                "csrf": csrf_of(page.text),
+                "name": "Pricing seen",
+                "trigger": "url",
+                "pattern_type": "contains",
+                "pattern": "/pricing",
+                "revenue": "2.5",
+            },
+        )
+        assert made.status_code == 303
+        listed = client.get(f"/dashboard/apps/{world.shop}/settings").text
+        assert "<td>Pricing seen</td><td>url</td><td>contains /pricing</td>" in listed
+        forged = client.post(
+            f"/dashboard/apps/{world.shop}/settings", data={"csrf": "0" * 64, "name": "X"}
+        )
+        assert forged.status_code == 403
+    with sign_in(world, VIEWER) as client:  # view is not enough to edit
+        assert client.get(f"/dashboard/apps/{world.other}/settings").status_code == 403
+        assert "App settings" not in client.get(f"/dashboard/apps/{world.other}/").text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -34,7 +35,7 @@ from footfall.query.dialects import DuckDBDialect
 from footfall.query.execute import Reader
 from footfall.query.parse import QueryError, Resolver, Site
 from footfall.query.render import Labels
-from footfall.web import display
+from footfall.web import admin, display
 from footfall.web.reports import (
     BY_SLUG,
     FIGURES,
@@ -77,8 +78,17 @@ class Caller:
 class Dashboard:
     """The dashboard over one event store and one metadata store."""
 
-    def __init__(self, store: Reader, meta: MetaStore, secret: bytes) -> None:
+    def __init__(
+        self,
+        store: Reader,
+        meta: MetaStore,
+        secret: bytes,
+        public_url: str = "",
+        on_change: Callable[[], None] = lambda: None,
+    ) -> None:
         self.meta = meta
+        self.public_url = public_url
+        self.on_change = on_change  #: tells the collector and pipeline that settings changed
         self.signer = Signer(secret)
         self.reports = Reports(store, Compiler(DuckDBDialect()), self._labels)
         self.templates = Environment(
@@ -263,6 +273,7 @@ class Dashboard:
             view=view,
             overview=overview,
             live=live,
+            can_edit=authorizer_of(request).allows(caller.principal, app.id, "edit"),
             figures=(*FIGURES, REVENUE),
             ranges=RANGES,
             compares=COMPARES,
@@ -301,6 +312,47 @@ class Dashboard:
             return self._sign_in_redirect(request)
         return await run_in_threadpool(
             self._realtime, request, caller, request.path_params["app_id"]
+        )
+
+    def _settings(
+        self, request: Request, caller: Caller, app_id: str, form: dict[str, str] | None
+    ) -> Response:
+        app = services.find_app(self.meta, app_id)
+        if app is None:
+            return self.error(request, 404, "There is no such app.", caller)
+        if not authorizer_of(request).allows(caller.principal, app.id, "edit"):
+            return self.error(request, 403, "Editing this app needs the edit permission.", caller)
+        problem, status = None, 200
+        if form is not None:
+            if not self._csrf_ok(request, form):
+                return self.error(request, 403, "The form expired; reload the page.", caller)
+            try:
+                admin.add_goal(self.meta, app, form, caller.principal.actor())
+            except services.ValidationError as e:
+                problem, status = f"{e.field}: {e.message}", 400
+            else:
+                self.on_change()
+                return RedirectResponse(f"{PREFIX}/apps/{app.id}/settings", status_code=303)
+        base = self.public_url or str(request.base_url)
+        return self.page(
+            request,
+            "settings.html",
+            status,
+            caller=caller,
+            app=app,
+            problem=problem,
+            form=form or {},
+            **admin.settings_context(self.meta, app, base),
+        )
+
+    async def settings(self, request: Request) -> Response:
+        """GET /dashboard/apps/{app_id}/settings; POST adds a goal."""
+        caller = await run_in_threadpool(self._caller, request)
+        if caller is None:
+            return self._sign_in_redirect(request)
+        form = await _form(request) if request.method == "POST" else None
+        return await run_in_threadpool(
+            self._settings, request, caller, request.path_params["app_id"], form
         )
 
     def _export(self, request: Request, caller: Caller, app_id: str, slug: str) -> Response:
@@ -385,11 +437,17 @@ async def _root(request: Request) -> Response:
     return RedirectResponse(f"{PREFIX}/", status_code=303)
 
 
-def make_dashboard_routes(store: Reader, meta: MetaStore, secret: bytes) -> list[BaseRoute]:
+def make_dashboard_routes(
+    store: Reader,
+    meta: MetaStore,
+    secret: bytes,
+    public_url: str = "",
+    on_change: Callable[[], None] = lambda: None,
+) -> list[BaseRoute]:
     """The dashboard's routes, its static files, and `/` redirecting to it."""
     from importlib import resources
 
-    dashboard = Dashboard(store, meta, secret)
+    dashboard = Dashboard(store, meta, secret, public_url, on_change)
     static = str(resources.files("footfall.web") / "static")
     return [
         Route("/", _root),
@@ -401,5 +459,6 @@ def make_dashboard_routes(store: Reader, meta: MetaStore, secret: bytes) -> list
         Route(f"{PREFIX}/apps/{{app_id}}/", dashboard.overview),
         Route(f"{PREFIX}/apps/{{app_id}}/export/{{slug}}.csv", dashboard.export),
         Route(f"{PREFIX}/apps/{{app_id}}/realtime", dashboard.live),
+        Route(f"{PREFIX}/apps/{{app_id}}/settings", dashboard.settings, methods=["GET", "POST"]),
         Mount(f"{PREFIX}/static", StaticFiles(directory=static), name="dashboard-static"),
     ]

@@ -1,0 +1,46 @@
+"""The app settings page: the app's details, its install snippet and its goals (add a goal).
+
+Reading needs `edit` on the app (the level the platform API asks for the tracking code);
+adding a goal needs `edit` too and goes through `meta.services`, like the platform API, so the
+same validation and audit log apply. Bad input re-renders the form naming the field (400).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from footfall.meta import services
+from footfall.meta.audit import Actor
+from footfall.meta.goals import PATTERN_TYPES, TRIGGERS
+from footfall.web.snippet import tracking_code
+
+#: what the goal form offers
+GOAL_CHOICES = {"trigger": ("manually", *(t for t in TRIGGERS if t != "manually"))}
+
+
+def settings_context(meta: Any, app: services.App, base_url: str) -> dict[str, Any]:
+    """What the settings page shows."""
+    return {
+        "snippet": tracking_code(base_url, app.id),
+        "goals": services.list_goals(meta, app.id),
+        "triggers": GOAL_CHOICES["trigger"],
+        "pattern_types": PATTERN_TYPES,
+    }
+
+
+def add_goal(meta: Any, app: services.App, form: dict[str, str], actor: Actor) -> None:
+    """Create a goal from the form; raises `ValidationError` naming the field."""
+    try:
+        revenue = float(form.get("revenue") or 0)
+    except ValueError:
+        raise services.ValidationError("revenue", "must be a number") from None
+    services.create_goal(
+        meta,
+        app.id,
+        name=form.get("name", "").strip(),
+        trigger=form.get("trigger", "manually"),
+        pattern_type=form.get("pattern_type", "contains"),
+        pattern=form.get("pattern", ""),
+        revenue=revenue,
+        actor=actor,
+    )
