@@ -46,7 +46,9 @@ FIGURES = (
     ),
     Figure("goal_conversions", "Conversions", {"column_id": "goal_conversions"}, "int"),
 )
-#: revenue has event scope: a query of its own keeps the session figures in session scope
+#: revenue has event scope: a query of its own keeps the session figures in session scope; it is
+#: the revenue of orders (type 9), as in Piwik PRO's e-commerce reports, not of carts or goals
+ORDER = 9
 REVENUE = Figure(
     "revenue", "Revenue", {"column_id": "revenue", "transformation_id": "sum"}, "money"
 )
@@ -108,7 +110,6 @@ class Table:
 
     report: Report
     rows: list[Row]
-    total_rows: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +132,12 @@ def _filters(view: View, extra: dict[str, Any] | None = None) -> dict[str, Any] 
     if not conditions:
         return None
     return conditions[0] if len(conditions) == 1 else {"operator": "and", "conditions": conditions}
+
+
+def only_type(event_type: int) -> dict[str, Any]:
+    """A filter keeping one event type (DATA-MODEL §2)."""
+    condition = {"column_id": "event_type", "condition": {"operator": "eq", "value": event_type}}
+    return {"operator": "and", "conditions": [condition]}
 
 
 class Reports:
@@ -175,7 +182,9 @@ class Reports:
     ) -> dict[str, Any]:
         """The headline figures over `days`."""
         main = self.query(resolve, website_id, days, [f.column for f in FIGURES], view)
-        money = self.query(resolve, website_id, days, [REVENUE.column], view)
+        money = self.query(
+            resolve, website_id, days, [REVENUE.column], view, extra_filter=only_type(ORDER)
+        )
         row = main.rows[0] if main.rows else [None] * len(FIGURES)
         out = {f.key: value for f, value in zip(FIGURES, row, strict=True)}
         out[REVENUE.key] = money.rows[0][0] if money.rows else None
@@ -211,17 +220,7 @@ class Reports:
         limit: int = TOP,
     ) -> Table:
         """One top list, ranked by its metric."""
-        extra = None
-        if report.only_type is not None:
-            extra = {
-                "operator": "and",
-                "conditions": [
-                    {
-                        "column_id": "event_type",
-                        "condition": {"operator": "eq", "value": report.only_type},
-                    }
-                ],
-            }
+        extra = None if report.only_type is None else only_type(report.only_type)
         result = self.query(
             resolve,
             website_id,
@@ -239,7 +238,7 @@ class Reports:
                 continue  # "no campaign", "no outlink": not a row anyone can filter by
             share = float(count) / total if total else 0.0
             rows.append(Row(str(value), str(label), float(count), min(share, 1.0)))
-        return Table(report, rows, result.count)
+        return Table(report, rows)
 
     def totals(self, resolve: Resolver, website_id: str, view: View) -> dict[str, float | None]:
         """The period total of every top-list metric: the denominators of the share bars."""
