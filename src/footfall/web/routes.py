@@ -67,7 +67,6 @@ class Caller:
     """A signed-in user on one request."""
 
     principal: Principal
-    csrf: str
 
     @property
     def email(self) -> str:
@@ -133,7 +132,7 @@ class Dashboard:
         except NotFound:
             return None
         ip = request.client.host if request.client else None
-        return Caller(Principal(user, ip=ip), self.signer.csrf_token(csrf_cookie(request)))
+        return Caller(Principal(user, ip=ip))
 
     def _sign_in_redirect(self, request: Request) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
