@@ -87,6 +87,8 @@ REPORTS = (
     Report("goals", "Goals", "goal_id", "goal_conversions", "Conversions"),
 )
 BY_SLUG = {r.slug: r for r in REPORTS}
+#: top-list metrics that are not headline figures (their totals come with the figures)
+TOTALS = tuple(sorted({r.metric for r in REPORTS} - {f.key for f in FIGURES}))
 #: the columns a filter chip may name: every top list's dimension
 FILTERABLE = frozenset(r.dimension for r in REPORTS)
 TOP = 10
@@ -180,13 +182,16 @@ class Reports:
     def figures(
         self, resolve: Resolver, website_id: str, days: tuple[date, date], view: View
     ) -> dict[str, Any]:
-        """The headline figures over `days`."""
-        main = self.query(resolve, website_id, days, [f.column for f in FIGURES], view)
+        """The headline figures over `days`, and the period totals of the top lists' metrics
+        (the denominators of the share bars) from the same query."""
+        keys = [f.key for f in FIGURES] + list(TOTALS)
+        columns = [f.column for f in FIGURES] + [{"column_id": m} for m in TOTALS]
+        main = self.query(resolve, website_id, days, columns, view)
         money = self.query(
             resolve, website_id, days, [REVENUE.column], view, extra_filter=only_type(ORDER)
         )
-        row = main.rows[0] if main.rows else [None] * len(FIGURES)
-        out = {f.key: value for f, value in zip(FIGURES, row, strict=True)}
+        row = main.rows[0] if main.rows else [None] * len(keys)
+        out = dict(zip(keys, row, strict=True))
         out[REVENUE.key] = money.rows[0][0] if money.rows else None
         return out
 
@@ -240,26 +245,12 @@ class Reports:
             rows.append(Row(str(value), str(label), float(count), min(share, 1.0)))
         return Table(report, rows)
 
-    def totals(self, resolve: Resolver, website_id: str, view: View) -> dict[str, float | None]:
-        """The period total of every top-list metric: the denominators of the share bars."""
-        metrics = sorted({r.metric for r in REPORTS})
-        result = self.query(
-            resolve,
-            website_id,
-            (view.first, view.last),
-            [{"column_id": m} for m in metrics],
-            view,
-        )
-        row = result.rows[0] if result.rows else [None] * len(metrics)
-        return dict(zip(metrics, row, strict=True))
-
     def overview(self, resolve: Resolver, website_id: str, view: View) -> Overview:
         """The whole overview page."""
         figures = self.figures(resolve, website_id, (view.first, view.last), view)
         before = view.previous()
         previous = self.figures(resolve, website_id, before, view) if before else None
-        totals = self.totals(resolve, website_id, view)
-        tables = [self.table(resolve, website_id, view, r, totals.get(r.metric)) for r in REPORTS]
+        tables = [self.table(resolve, website_id, view, r, figures.get(r.metric)) for r in REPORTS]
         return Overview(figures, previous, self.series(resolve, website_id, view), tables)
 
 

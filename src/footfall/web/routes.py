@@ -364,7 +364,7 @@ class Dashboard:
         app, view = found
         resolve = self._resolver(request, caller)
         try:
-            totals = self.reports.totals(resolve, app.id, view)
+            totals = self.reports.figures(resolve, app.id, (view.first, view.last), view)
             table = self.reports.table(
                 resolve, app.id, view, report, totals.get(report.metric), CSV_LIMIT
             )
