@@ -145,6 +145,24 @@ def test_top_pages_match_the_truth(world: World) -> None:
     assert list(pages.values()) == sorted(pages.values(), reverse=True)
 
 
+def test_device_types_count_sessions_per_device(world: World) -> None:
+    with sign_in(world, OWNER) as client:
+        html = client.get(f"/dashboard/apps/{world.shop}/?{RANGE}").text
+    found = re.search(r'<table data-report="devices">(.*?)</table>', html, re.S)
+    assert found
+    shown = {
+        label: float(count)
+        for count, label in re.findall(
+            r'data-count="([^"]*)">.*?title="Filter by [^"]*">([^<]*)</a>', found.group(1), re.S
+        )
+    }
+    expected = {
+        kind: float(world.truth(lambda h, k=kind: device_class(h["ua"]) == k).sessions)
+        for kind in ("Desktop", "Smartphone", "Tablet")
+    }
+    assert shown == {k: v for k, v in expected.items() if v}
+
+
 def test_a_filter_chip_narrows_every_figure(world: World) -> None:
     with sign_in(world, OWNER) as client:
         html = client.get(f"/dashboard/apps/{world.shop}/?{RANGE}").text
