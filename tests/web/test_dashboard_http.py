@@ -329,3 +329,36 @@ def test_settings_show_the_snippet_and_add_a_goal(world: World) -> None:
     with sign_in(world, VIEWER) as client:  # view is not enough to edit
         assert client.get(f"/dashboard/apps/{world.other}/settings").status_code == 403
         assert "App settings" not in client.get(f"/dashboard/apps/{world.other}/").text
+
+
+def test_credentials_secret_shown_once_and_revocable(world: World) -> None:
+    with sign_in(world, VIEWER) as client:
+        page = client.get("/dashboard/credentials")
+        assert page.status_code == 200 and "No credentials yet." in page.text
+        made = client.post(
+            "/dashboard/credentials", data={"csrf": csrf_of(page.text), "name": "reporting"}
+        )
+        assert made.status_code == 200
+        client_id = re.search(r'id="new-client-id">([a-z0-9]{32})<', made.text)
+        secret = re.search(r'id="new-client-secret">([^<]{64})<', made.text)
+        assert client_id and secret
+        grant = {
+            "grant_type": "client_credentials",
+            "client_id": client_id.group(1),
+            "client_secret": secret.group(1).replace("&amp;", "&"),
+        }
+        assert httpx.post(f"{world.url}/auth/token", json=grant).status_code == 200
+        listed = client.get("/dashboard/credentials").text
+        assert client_id.group(1) in listed and secret.group(1) not in listed
+        revoked = client.post(
+            "/dashboard/credentials", data={"csrf": csrf_of(listed), "revoke": client_id.group(1)}
+        )
+        assert revoked.status_code == 200 and "revoked" in revoked.text
+        assert httpx.post(f"{world.url}/auth/token", json=grant).status_code != 200
+        # nobody else's credential can be revoked from here
+        again = client.post(
+            "/dashboard/credentials", data={"csrf": csrf_of(listed), "revoke": "x" * 32}
+        )
+        assert again.status_code == 404
+        blank = client.post("/dashboard/credentials", data={"csrf": csrf_of(listed), "name": " "})
+        assert blank.status_code == 400 and "name: must be 1 to 255 characters" in blank.text

@@ -1,8 +1,10 @@
-"""The app settings page: the app's details, its install snippet and its goals (add a goal).
+"""Administration pages: an app's settings (details, install snippet, goals) and the signed-in
+user's API credentials.
 
-Reading needs `edit` on the app (the level the platform API asks for the tracking code);
-adding a goal needs `edit` too and goes through `meta.services`, like the platform API, so the
-same validation and audit log apply. Bad input re-renders the form naming the field (400).
+App settings need `edit` on the app (the level the platform API asks for the tracking code).
+Every change goes through `meta.services`, like the platform API, so the same validation and
+audit log apply. Bad input re-renders the form naming the field (400). A new credential's secret
+is shown once, on the page that answers its creation, and never again.
 """
 
 from __future__ import annotations
@@ -44,3 +46,11 @@ def add_goal(meta: Any, app: services.App, form: dict[str, str], actor: Actor) -
         revenue=revenue,
         actor=actor,
     )
+
+
+def revoke_own_credential(meta: Any, user_id: str, client_id: str, actor: Actor) -> None:
+    """Revoke one of the user's own credentials; `NotFound` for anyone else's."""
+    mine = {c.client_id for c in services.list_credentials(meta, user_id) if c.revoked_at is None}
+    if client_id not in mine:
+        raise services.NotFound(f"Credential {client_id} is not one of yours")
+    services.revoke_credential(meta, client_id, actor)

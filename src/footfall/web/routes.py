@@ -354,6 +354,43 @@ class Dashboard:
             self._settings, request, caller, request.path_params["app_id"], form
         )
 
+    def _credentials(
+        self, request: Request, caller: Caller, form: dict[str, str] | None
+    ) -> Response:
+        user, actor = caller.principal.user, caller.principal.actor()
+        problem, created, status = None, None, 200
+        if form is not None:
+            if not self._csrf_ok(request, form):
+                return self.error(request, 403, "The form expired; reload the page.", caller)
+            try:
+                if form.get("revoke"):
+                    admin.revoke_own_credential(self.meta, user.id, form["revoke"], actor)
+                else:
+                    created = services.create_credential(
+                        self.meta, user.id, form.get("name", ""), actor
+                    )
+            except services.ValidationError as e:
+                problem, status = f"{e.field}: {e.message}", 400
+            except NotFound as e:
+                problem, status = str(e), 404
+        return self.page(
+            request,
+            "credentials.html",
+            status,
+            caller=caller,
+            created=created,
+            problem=problem,
+            credentials=services.list_credentials(self.meta, user.id),
+        )
+
+    async def credentials(self, request: Request) -> Response:
+        """GET /dashboard/credentials: your API credentials; POST creates or revokes one."""
+        caller = await run_in_threadpool(self._caller, request)
+        if caller is None:
+            return self._sign_in_redirect(request)
+        form = await _form(request) if request.method == "POST" else None
+        return await run_in_threadpool(self._credentials, request, caller, form)
+
     def _export(self, request: Request, caller: Caller, app_id: str, slug: str) -> Response:
         report = BY_SLUG.get(slug)
         if report is None:
@@ -458,6 +495,7 @@ def make_dashboard_routes(
         Route(f"{PREFIX}/apps/{{app_id}}/", dashboard.overview),
         Route(f"{PREFIX}/apps/{{app_id}}/export/{{slug}}.csv", dashboard.export),
         Route(f"{PREFIX}/apps/{{app_id}}/realtime", dashboard.live),
+        Route(f"{PREFIX}/credentials", dashboard.credentials, methods=["GET", "POST"]),
         Route(f"{PREFIX}/apps/{{app_id}}/settings", dashboard.settings, methods=["GET", "POST"]),
         Mount(f"{PREFIX}/static", StaticFiles(directory=static), name="dashboard-static"),
     ]
