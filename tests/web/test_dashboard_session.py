@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from footfall.web.session import SESSION_SECONDS, Signer
+from footfall.web.session import SESSION_SECONDS, Signer, Throttle
 
 SIGNER = Signer(b"k" * 32)
 
@@ -38,3 +38,14 @@ def test_csrf_token_matches_only_its_cookie() -> None:
 @given(st.text(max_size=200))
 def test_any_cookie_text_is_refused_without_error(value: str) -> None:
     assert SIGNER.session_user(value, now=1000) is None
+
+
+def test_throttle_blocks_an_ip_after_its_failures_until_the_window_passes() -> None:
+    throttle = Throttle(limit=3, window=60)
+    for t in (0, 1, 2):
+        assert not throttle.blocked("1.2.3.4", now=t)
+        throttle.failed("1.2.3.4", now=t)
+    assert throttle.blocked("1.2.3.4", now=3)
+    assert not throttle.blocked("5.6.7.8", now=3)  # per IP
+    assert throttle.blocked("1.2.3.4", now=59)
+    assert not throttle.blocked("1.2.3.4", now=61)  # the oldest failure left the window

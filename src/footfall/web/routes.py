@@ -50,6 +50,7 @@ from footfall.web.session import (
     SESSION_COOKIE,
     SESSION_SECONDS,
     Signer,
+    Throttle,
     csrf_cookie,
     set_cookie,
 )
@@ -89,6 +90,7 @@ class Dashboard:
         self.public_url = public_url
         self.on_change = on_change  #: tells the collector and pipeline that settings changed
         self.signer = Signer(secret)
+        self.throttle = Throttle()
         self.reports = Reports(store, Compiler(DuckDBDialect()), self._labels)
         self.templates = Environment(
             loader=PackageLoader("footfall.web", "templates"),
@@ -190,11 +192,22 @@ class Dashboard:
                 caller=None,
                 problem="Your form expired; please sign in again.",
             )
+        ip = request.client.host if request.client else "unknown"
+        if self.throttle.blocked(ip):
+            return self.page(
+                request,
+                "login.html",
+                429,
+                next=nxt,
+                caller=None,
+                problem="Too many failed sign-ins; try again in 15 minutes.",
+            )
         email, password = str(form.get("email") or ""), str(form.get("password") or "")
         user = None
         if email and password and len(password) <= 1024:
             user = await run_in_threadpool(services.verify_password, self.meta, email, password)
         if user is None:
+            self.throttle.failed(ip)
             return self.page(
                 request,
                 "login.html",

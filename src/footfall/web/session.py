@@ -87,3 +87,33 @@ def set_cookie(
         httponly=True,
         samesite="lax",
     )
+
+
+class Throttle:
+    """Sign-in attempts per client IP: after `limit` failures in `window` seconds, refuse more.
+
+    why: argon2 makes each guess slow, but without a cap a password list can still be tried
+    around the clock; a per-IP cap in memory is enough for one server process.
+    """
+
+    def __init__(self, limit: int = 10, window: float = 900.0) -> None:
+        self.limit = limit
+        self.window = window
+        self._failures: dict[str, list[float]] = {}
+
+    def _recent(self, ip: str, now: float) -> list[float]:
+        kept = [t for t in self._failures.get(ip, ()) if now - t < self.window]
+        if kept:
+            self._failures[ip] = kept
+        else:
+            self._failures.pop(ip, None)
+        return kept
+
+    def blocked(self, ip: str, now: float | None = None) -> bool:
+        """Whether this IP has used up its failures."""
+        return len(self._recent(ip, time.time() if now is None else now)) >= self.limit
+
+    def failed(self, ip: str, now: float | None = None) -> None:
+        """Count one failed sign-in."""
+        moment = time.time() if now is None else now
+        self._failures[ip] = [*self._recent(ip, moment), moment]
