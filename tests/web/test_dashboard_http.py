@@ -362,3 +362,24 @@ def test_credentials_secret_shown_once_and_revocable(world: World) -> None:
         assert again.status_code == 404
         blank = client.post("/dashboard/credentials", data={"csrf": csrf_of(listed), "name": " "})
         assert blank.status_code == 400 and "name: must be 1 to 255 characters" in blank.text
+
+
+def test_owners_grant_levels_on_the_users_page(world: World) -> None:
+    with sign_in(world, VIEWER) as client:
+        assert client.get("/dashboard/users").status_code == 403
+    with sign_in(world, OWNER) as owner:
+        page = owner.get("/dashboard/users")
+        assert page.status_code == 200
+        viewer_id = re.search(r'<option value="([0-9a-f-]{36})">viewer@example.com', page.text)
+        assert viewer_id
+        form = {"csrf": csrf_of(page.text), "user": viewer_id.group(1), "app": world.shop}
+        bad = owner.post("/dashboard/users", data={**form, "level": "admin"})
+        assert bad.status_code == 400 and "level: must be one of" in bad.text
+        assert owner.post("/dashboard/users", data={**form, "level": "view"}).status_code == 303
+        with sign_in(world, VIEWER) as viewer:
+            assert viewer.get(f"/dashboard/apps/{world.shop}/?{RANGE}").status_code == 200
+        assert (
+            owner.post("/dashboard/users", data={**form, "level": "no-access"}).status_code == 303
+        )
+        with sign_in(world, VIEWER) as viewer:
+            assert viewer.get(f"/dashboard/apps/{world.shop}/?{RANGE}").status_code == 403

@@ -16,6 +16,8 @@ from footfall.meta.audit import Actor
 from footfall.meta.goals import PATTERN_TYPES, TRIGGERS
 from footfall.web.snippet import tracking_code
 
+#: what the permission form offers (api-notes §8.1), weakest first
+LEVEL_CHOICES = ("no-access", *services.LEVELS)
 #: what the goal form offers
 GOAL_CHOICES = {"trigger": ("manually", *(t for t in TRIGGERS if t != "manually"))}
 
@@ -54,3 +56,24 @@ def revoke_own_credential(meta: Any, user_id: str, client_id: str, actor: Actor)
     if client_id not in mine:
         raise services.NotFound(f"Credential {client_id} is not one of yours")
     services.revoke_credential(meta, client_id, actor)
+
+
+def users_context(meta: Any) -> dict[str, Any]:
+    """What the users page shows: every user, every app, and each user's level per app."""
+    users = services.list_users(meta)
+    apps = services.list_apps(meta)
+    levels = {
+        (user.id, app.id): services.permission_level(meta, user.id, app.id) or ""
+        for user in users
+        for app in apps
+        if user.role != "OWNER"
+    }
+    return {"users": users, "apps": apps, "levels": levels, "choices": LEVEL_CHOICES}
+
+
+def set_level(meta: Any, form: dict[str, str], actor: Actor) -> None:
+    """Grant the form's user the form's level on the form's app (OWNERs only, checked before)."""
+    level = form.get("level", "")
+    if level not in LEVEL_CHOICES:
+        raise services.ValidationError("level", "must be one of " + ", ".join(LEVEL_CHOICES))
+    services.set_permission(meta, form.get("user", ""), form.get("app", ""), level, actor)

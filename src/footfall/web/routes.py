@@ -404,6 +404,38 @@ class Dashboard:
         form = await _form(request) if request.method == "POST" else None
         return await run_in_threadpool(self._credentials, request, caller, form)
 
+    def _users(self, request: Request, caller: Caller, form: dict[str, str] | None) -> Response:
+        if not caller.principal.is_owner:
+            return self.error(request, 403, "Managing users is for owners.", caller)
+        problem, status = None, 200
+        if form is not None:
+            if not self._csrf_ok(request, form):
+                return self.error(request, 403, "The form expired; reload the page.", caller)
+            try:
+                admin.set_level(self.meta, form, caller.principal.actor())
+            except services.ValidationError as e:
+                problem, status = f"{e.field}: {e.message}", 400
+            except NotFound as e:
+                problem, status = str(e), 404
+            else:
+                return RedirectResponse(f"{PREFIX}/users", status_code=303)
+        return self.page(
+            request,
+            "users.html",
+            status,
+            caller=caller,
+            problem=problem,
+            **admin.users_context(self.meta),
+        )
+
+    async def users(self, request: Request) -> Response:
+        """GET /dashboard/users: users and their levels per app (OWNERs); POST sets a level."""
+        caller = await run_in_threadpool(self._caller, request)
+        if caller is None:
+            return self._sign_in_redirect(request)
+        form = await _form(request) if request.method == "POST" else None
+        return await run_in_threadpool(self._users, request, caller, form)
+
     def _export(self, request: Request, caller: Caller, app_id: str, slug: str) -> Response:
         report = BY_SLUG.get(slug)
         if report is None:
@@ -509,6 +541,7 @@ def make_dashboard_routes(
         Route(f"{PREFIX}/apps/{{app_id}}/export/{{slug}}.csv", dashboard.export),
         Route(f"{PREFIX}/apps/{{app_id}}/realtime", dashboard.live),
         Route(f"{PREFIX}/credentials", dashboard.credentials, methods=["GET", "POST"]),
+        Route(f"{PREFIX}/users", dashboard.users, methods=["GET", "POST"]),
         Route(f"{PREFIX}/apps/{{app_id}}/settings", dashboard.settings, methods=["GET", "POST"]),
         Mount(f"{PREFIX}/static", StaticFiles(directory=static), name="dashboard-static"),
     ]
