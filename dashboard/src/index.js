@@ -24,7 +24,16 @@ function draw(holder, data) {
     height: 240,
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     axes: [
-      { stroke: style.getPropertyValue('--fg'), grid: { stroke: style.getPropertyValue('--grid') } },
+      {
+        stroke: style.getPropertyValue('--fg'),
+        grid: { stroke: style.getPropertyValue('--grid') },
+        // ticks on bucket starts (at most 12): dates for days, weeks and months, HH:00 for hours
+        splits: () => xs.filter((_, i) => i % Math.ceil(xs.length / 12) === 0),
+        values: (u, ticks) => ticks.map((ts) => {
+          const iso = new Date(ts * 1000).toISOString();
+          return data.interval === 'hour' ? iso.slice(11, 16) : iso.slice(0, 10);
+        }),
+      },
       { stroke: style.getPropertyValue('--fg'), grid: { stroke: style.getPropertyValue('--grid') } },
     ],
     series: [

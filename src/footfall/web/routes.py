@@ -294,7 +294,11 @@ class Dashboard:
             chip_names={c.column_id: catalog.columns()[c.column_id].name for c in view.chips},
             chip_labels=[str(enums.label(c.column_id, c.typed, goals)) for c in view.chips],
             series_json=orjson.dumps(
-                {"labels": [b for b, _ in overview.series], "rows": [v for _, v in overview.series]}
+                {
+                    "interval": view.interval,
+                    "labels": [b for b, _ in overview.series],
+                    "rows": [v for _, v in overview.series],
+                }
             ).decode(),
             export_query=urlencode(view.params()),
         )
