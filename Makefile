@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: venv run test lint typecheck pytest bench clean tracker tracker-check browser-deps pirsch-sdk-deps
+.PHONY: venv run test lint typecheck pytest bench clean tracker tracker-check dashboard dashboard-check browser-deps pirsch-sdk-deps
 # why: CI runs as root on Debian; a developer's machine may need sudo for apt-get
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TRACKER_DEPS := tracker/node_modules/.package-lock.json
+DASHBOARD_DEPS := dashboard/node_modules/.package-lock.json
 PIRSCH_SDK_DEPS := tests/pirsch_sdk/node_modules/.package-lock.json
 
 $(STAMP): pyproject.toml
@@ -28,7 +29,7 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-pytest: venv browser-deps tracker-check pirsch-sdk-deps
+pytest: venv browser-deps tracker-check dashboard-check pirsch-sdk-deps
 	$(BIN)/pytest -q -p no:cacheprovider
 
 test: lint typecheck pytest
@@ -50,6 +51,17 @@ $(PIRSCH_SDK_DEPS): tests/pirsch_sdk/package.json tests/pirsch_sdk/package-lock.
 	cd tests/pirsch_sdk && npm ci --no-audit --no-fund
 
 pirsch-sdk-deps: $(PIRSCH_SDK_DEPS)
+
+# The dashboard's chart: uPlot bundled by esbuild into src/footfall/web/static/dashboard.{js,css} (committed).
+$(DASHBOARD_DEPS): dashboard/package.json dashboard/package-lock.json
+	command -v npm >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm)
+	cd dashboard && npm ci --no-audit --no-fund
+
+dashboard: $(DASHBOARD_DEPS)
+	cd dashboard && node build.mjs
+
+dashboard-check: $(DASHBOARD_DEPS)
+	cd dashboard && node build.mjs --check
 
 # Browser tests drive Debian's Chromium through Playwright (no `playwright install` download).
 browser-deps:

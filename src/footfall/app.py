@@ -89,6 +89,7 @@ def build(settings: Settings) -> Runtime:
     from footfall.meta.directory import MetaDirectory
     from footfall.meta.store import MetaStore
     from footfall.pipeline.steps import StepConfig, default_steps
+    from footfall.web.routes import make_dashboard_routes
     from footfall.web.tracker_script import tracker_script_routes
     from footfall.web.tracking_code import tracking_code_routes
 
@@ -181,6 +182,13 @@ def build(settings: Settings) -> Runtime:
             *make_analytics_routes(store, meta),
             *make_pirsch_routes(
                 PirschContext(meta, keys, spool, store, on_change=directory.invalidate)
+            ),
+            *make_dashboard_routes(
+                store,
+                meta,
+                secret_key(settings),
+                str(settings.public_url or ""),
+                on_change=directory.invalidate,
             ),
         ],
         lifespan=lifespan,

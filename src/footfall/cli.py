@@ -171,6 +171,30 @@ def cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_users_set_password(args: argparse.Namespace, settings: Settings) -> int:
+    """Set a user's dashboard password: from stdin with --password-stdin, else prompted twice."""
+    import getpass
+
+    from footfall.meta import services
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("New password: ")
+        if getpass.getpass("Repeat it: ") != password:
+            raise CliError("the two passwords differ")
+    meta = _open_meta(settings)
+    try:
+        user = services.find_user(meta, args.email)
+        if user is None:
+            raise CliError(f"no user with email {args.email}")
+        services.set_password(meta, user.id, password)
+    finally:
+        meta.close()
+    print(f"Password set for {user.email}")
+    return 0
+
+
 def cmd_credentials_create(args: argparse.Namespace, settings: Settings) -> int:
     """Create an API credential for a user (default: the owner) and print its secret once."""
     from footfall.meta import services
@@ -672,6 +696,17 @@ def _add_admin_commands(subs: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--role", default="USER", choices=("USER", "OWNER"), help="default USER")
     p.add_argument("--language", default="en-US", help="IETF language tag (default en-US)")
     _json_flag(p)
+    p = _command(
+        users_subs,
+        "set-password",
+        cmd_users_set_password,
+        "set a user's dashboard password (12+ characters, digit, upper and lower case)",
+        common,
+    )
+    p.add_argument("--email", required=True, help="the user's email")
+    p.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin (one line)"
+    )
     creds = _command(subs, "credentials", _needs_sub, "manage API credentials", common)
     creds_subs = creds.add_subparsers(title="commands", metavar="COMMAND")
     p = _command(creds_subs, "create", cmd_credentials_create, "create an API credential", common)

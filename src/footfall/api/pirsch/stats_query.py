@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from footfall.api.pirsch.filter import SCALE_TRANSFORMS, Filter
 from footfall.query.compile import Compiler
-from footfall.query.dialects import DuckDBDialect
+from footfall.query.dialects import by_name
 from footfall.query.execute import Reader, run
 from footfall.query.model import ColumnRef, Condition, FilterGroup, Period, Query
 
@@ -41,11 +41,11 @@ def event_type(value: int) -> Condition:
 
 
 class Runner:
-    """Runs queries for one store with the DuckDB compiler."""
+    """Runs queries for one store with the compiler of its dialect."""
 
     def __init__(self, store: Reader) -> None:
         self.store = store
-        self.compiler = Compiler(DuckDBDialect())
+        self.compiler = Compiler(by_name(store.dialect))  # DuckDB or ClickHouse SQL
 
     def rows(
         self,

@@ -1,0 +1,136 @@
+"""The dashboard in Chromium: sign in, read the overview off the page and match it to the truth,
+filter by clicking a row, change the range, export CSV, and keep a viewer out of other apps.
+
+Screenshots of the overview at desktop and phone widths go to tests/browser/screenshots/.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scenarios.dashboard_world import OWNER, VIEWER, World, device_class, serve_world
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+RANGE = "range=custom&from=2026-11-01&to=2026-11-05"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    yield from serve_world(tmp_path_factory.mktemp("dashboard-browser") / "data")
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    yield context.new_page()
+    context.close()
+
+
+def sign_in(page: Any, world: World, who: tuple[str, str], target: str) -> None:
+    """Open a dashboard URL, get sent to the sign-in form, sign in, land on the URL."""
+    page.goto(world.url + target)
+    assert "/dashboard/login" in page.url
+    page.get_by_label("Email").fill(who[0])
+    page.get_by_label("Password").fill(who[1])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def figure(page: Any, key: str) -> float:
+    """A headline figure as the page shows it (thousands separators removed)."""
+    text = page.locator(f'[data-figure="{key}"] .value').inner_text()
+    return float(text.replace(",", ""))
+
+
+def top_list(page: Any, slug: str) -> dict[str, float]:
+    """A top list as the page shows it: row label → number."""
+    rows = page.locator(f'table[data-report="{slug}"] tbody tr')
+    out: dict[str, float] = {}
+    for i in range(rows.count()):
+        row = rows.nth(i)
+        label = row.locator("td.name a").inner_text()
+        count = row.locator("td.num").inner_text().split()[0]
+        out[label] = float(count.replace(",", ""))
+    return out
+
+
+def test_overview_matches_the_truth_and_filters_by_a_click(page: Any, world: World) -> None:
+    sign_in(page, world, OWNER, f"/dashboard/apps/{world.shop}/?{RANGE}")
+    truth = world.truth()
+    assert figure(page, "visitors") == truth.visitors
+    assert figure(page, "sessions") == truth.sessions
+    assert figure(page, "page_views") == truth.page_views
+    pages = top_list(page, "pages")
+    expected = world.page_views_by_url()
+    assert pages and all(count == expected[url] for url, count in pages.items())
+    page.wait_for_selector("#chart[data-ready='1'] canvas")  # the chart script ran
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "overview-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(SCREENSHOTS / "overview-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # click the "Desktop" row of Device types: every figure narrows to desktop traffic
+    page.locator('table[data-report="devices"]').get_by_role("link", name="Desktop").click()
+    page.wait_for_load_state()
+    assert "f=device_type" in page.url
+    desktop = world.truth(lambda h: device_class(h["ua"]) == "Desktop")
+    assert figure(page, "visitors") == desktop.visitors
+    assert figure(page, "sessions") == desktop.sessions
+    assert figure(page, "page_views") == desktop.page_views
+    assert set(top_list(page, "devices")) == {"Desktop"}
+    chip = page.locator(".chip")
+    assert chip.count() == 1 and "Desktop" in chip.inner_text()
+
+    # the chip's × removes the filter again
+    page.get_by_role("link", name="Remove filter Device type: Desktop").click()
+    page.wait_for_load_state()
+    assert page.locator(".chip").count() == 0
+    assert figure(page, "sessions") == truth.sessions
+
+
+def test_changing_the_range_and_exporting_csv(page: Any, world: World) -> None:
+    sign_in(page, world, OWNER, f"/dashboard/apps/{world.shop}/?{RANGE}")
+    day = date(2026, 11, 2)
+    page.get_by_label("From", exact=True).fill(
+        day.isoformat()
+    )  # picking a date switches to a custom range
+    page.get_by_label("To", exact=True).fill(day.isoformat())
+    page.get_by_label("Compare").select_option("none")
+    page.get_by_label("Interval").select_option("hour")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_load_state()
+    assert "range=custom" in page.url and "from=2026-11-02" in page.url
+    one_day = world.truth(first=day, last=day)
+    assert figure(page, "sessions") == one_day.sessions
+    assert figure(page, "page_views") == one_day.page_views
+
+    with page.expect_download() as download:
+        page.locator("#report-pages").get_by_role("link", name="CSV of Pages").click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
+    assert rows[0] == ["Pages", "id", "Page views", "share"]
+    shown = top_list(page, "pages")
+    assert {r[0]: float(r[2]) for r in rows[1:]} == shown
+    assert sum(float(r[2]) for r in rows[1:]) == one_day.page_views
+
+
+def test_a_viewer_cannot_open_another_apps_dashboard(page: Any, world: World) -> None:
+    sign_in(page, world, VIEWER, "/dashboard/")
+    links = page.locator(".apps a")
+    assert links.count() == 1 and links.inner_text() == "Blog"
+    response = page.goto(f"{world.url}/dashboard/apps/{world.shop}/?{RANGE}")
+    assert response.status == 403
+    assert page.get_by_role("alert").inner_text() == "You do not have access to this app."
+    assert page.locator("[data-figure]").count() == 0
