@@ -106,3 +106,7 @@ def test_yesterdays_key() -> None:
 def test_empty_secret_rejected() -> None:
     with pytest.raises(ValueError, match="secret"):
         Anonymize(b"")
+
+
+def test_non_ascii_digits_are_not_an_ipv4_address() -> None:
+    assert anonymize_ip("1.2.3.²", 2) == anonymize_ip("1.2.3.x", 2)

@@ -68,6 +68,13 @@ def test_goal_id_resolved() -> None:
         assert hit.goal_id == 3
 
 
+def test_goal_refs_of_non_ascii_digits_are_unknown_goals() -> None:
+    for ref in ("²", "٣"):  # str.isdigit() is true for both; int() of "²" raises
+        hit = make_hit(goal_ref=ref)
+        classify(hit, APP)
+        assert hit.goal_id is None
+
+
 def test_site_search_keyword_and_category() -> None:
     app = AppSettings(website_id="w", site_search_category_params=("cat",))
     hit = make_hit(url="https://example.com/s?search=red+shoes&cat=Footwear")

@@ -34,7 +34,7 @@ def resolve_goal(ref: str, app: AppSettings) -> int | None:
     """`idgoal` as an integer id or a goal UUID → the app's goal id; None if unknown."""
     ids, by_uuid = _goals.get(app)
     ref = ref.strip()
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit():  # why: "²".isdigit() is True, int("²") raises
         return int(ref) if int(ref) in ids else None
     return by_uuid.get(ref.lower())
 
