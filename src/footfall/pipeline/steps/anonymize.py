@@ -38,7 +38,7 @@ def _anonymize_ip(ip: str, octets: int) -> tuple[str | None, str | None]:
         # fast path for dotted IPv4 (the common case); int() drops leading zeros
         kept: list[str] = []
         for p in parts:
-            if not (p.isascii() and p.isdigit() and len(p) <= 3):
+            if not (p.isdecimal() and len(p) <= 3):  # why: "²".isdigit(), int("²") raises
                 break
             n = int(p)
             if n > 255:
