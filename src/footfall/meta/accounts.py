@@ -21,7 +21,7 @@ from footfall.auth.secrets import (
     verify_secret,
 )
 from footfall.meta.apps import get_app
-from footfall.meta.audit import Actor, record
+from footfall.meta.audit import Actor, record, record_changes
 from footfall.meta.errors import Conflict, NotFound, Refused, ValidationError
 from footfall.meta.paging import Page, fetch_page
 from footfall.meta.schema import api_credentials, permissions, users
@@ -310,10 +310,7 @@ def update_user(
         conn.execute(
             users.update().where(users.c.id == user.id).values(**values, updated_at=utcnow())
         )
-        for key, value in values.items():
-            if getattr(user, key) != value:
-                payload = {"email": user.email, "old": getattr(user, key), "new": value}
-                record(conn, f"user.changed.{key}", user.id, payload, actor)
+        record_changes(conn, "user", user, values, actor, {"email": user.email})
     return get_user(meta, user.id)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +14,15 @@ from sqlalchemy.engine import Connection
 from footfall.meta.schema import audit_log
 from footfall.meta.store import MetaStore, as_utc, utcnow
 
-__all__ = ["Actor", "AuditEntry", "AuditFilter", "list_entries", "page_entries", "record"]
+__all__ = [
+    "Actor",
+    "AuditEntry",
+    "AuditFilter",
+    "list_entries",
+    "page_entries",
+    "record",
+    "record_changes",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +74,22 @@ def record(
             created_at=utcnow(),
         )
     )
+
+
+def record_changes(
+    conn: Connection,
+    type_prefix: str,
+    before: Any,
+    values: Mapping[str, Any],
+    actor: Actor | None,
+    extra: Mapping[str, Any] | None = None,
+) -> None:
+    """One `<prefix>.changed.<attribute>` entry per attribute of `values` that differs on `before`."""
+    for key, value in values.items():
+        old = getattr(before, key)
+        if old != value:
+            payload = {**(extra or {}), "old": old, "new": value}
+            record(conn, f"{type_prefix}.changed.{key}", before.id, payload, actor)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from footfall.meta.accounts import User, user_from_row
-from footfall.meta.audit import Actor, record
+from footfall.meta.audit import Actor, record, record_changes
 from footfall.meta.errors import NotFound, ValidationError
 from footfall.meta.paging import Page, fetch_page
 from footfall.meta.schema import user_group_members, user_groups, users
@@ -118,10 +118,7 @@ def update_group(
             .where(user_groups.c.id == group.id)
             .values(**values, updated_at=utcnow())
         )
-        for key, value in values.items():
-            if getattr(group, key) != value:
-                payload = {"old": getattr(group, key), "new": value}
-                record(conn, f"user_group.changed.{key}", group.id, payload, actor)
+        record_changes(conn, "user_group", group, values, actor)
     return get_group(meta, group.id)
 
 

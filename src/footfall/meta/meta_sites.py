@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from footfall.meta.apps import App, app_from_row, validate_currency, validate_timezone
-from footfall.meta.audit import Actor, record
+from footfall.meta.audit import Actor, record, record_changes
 from footfall.meta.errors import Conflict, NotFound, ValidationError
 from footfall.meta.paging import Page, fetch_page
 from footfall.meta.schema import apps, group_permissions, meta_site_apps, meta_sites
@@ -167,10 +167,7 @@ def update_meta_site(
             .where(meta_sites.c.id == site.id)
             .values(**values, updated_at=utcnow())
         )
-        for key, value in values.items():
-            if getattr(site, key) != value:
-                payload = {"old": getattr(site, key), "new": value}
-                record(conn, f"meta_site.changed.{key}", site.id, payload, actor)
+        record_changes(conn, "meta_site", site, values, actor)
     return get_meta_site(meta, site.id)
 
 
