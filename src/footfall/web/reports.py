@@ -8,7 +8,7 @@ the answers. It writes no SQL.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -92,6 +92,8 @@ TOTALS = tuple(sorted({r.metric for r in REPORTS} - {f.key for f in FIGURES}))
 #: the columns a filter chip may name: every top list's dimension
 FILTERABLE = frozenset(r.dimension for r in REPORTS)
 TOP = 10
+MAP_DIMENSION = "location_country_name"
+MAP_LIMIT = 300  #: more than there are country codes
 LIVE_MINUTES = 30
 LIVE_EVENTS = 10
 
@@ -122,6 +124,11 @@ class Overview:
     previous: dict[str, Any] | None
     series: list[tuple[str, list[float]]]
     tables: list[Table]
+    #: the comparison range's series, bucket by bucket beside `series` (same length; None when
+    #: the comparison range has fewer buckets, e.g. a shorter month)
+    previous_series: list[tuple[str, list[float]] | None] | None = None
+    #: visitors by country (ISO code) for the world map
+    countries: dict[str, float] | None = None
 
 
 def _filters(view: View, extra: dict[str, Any] | None = None) -> dict[str, Any] | None:
@@ -245,13 +252,38 @@ class Reports:
             rows.append(Row(str(value), str(label), float(count), min(share, 1.0)))
         return Table(report, rows)
 
+    def countries(self, resolve: Resolver, website_id: str, view: View) -> dict[str, float]:
+        """Visitors per country code over the view (every country, for the world map)."""
+        result = self.query(
+            resolve,
+            website_id,
+            (view.first, view.last),
+            [{"column_id": MAP_DIMENSION}, {"column_id": "visitors"}],
+            view,
+            limit=MAP_LIMIT,
+        )
+        out: dict[str, float] = {}
+        for cell, count in result.rows:
+            code = cell[0] if isinstance(cell, list) else cell
+            if code and count:
+                out[str(code)] = float(count)
+        return out
+
     def overview(self, resolve: Resolver, website_id: str, view: View) -> Overview:
         """The whole overview page."""
         figures = self.figures(resolve, website_id, (view.first, view.last), view)
         before = view.previous()
         previous = self.figures(resolve, website_id, before, view) if before else None
         tables = [self.table(resolve, website_id, view, r, figures.get(r.metric)) for r in REPORTS]
-        return Overview(figures, previous, self.series(resolve, website_id, view), tables)
+        series = self.series(resolve, website_id, view)
+        aligned: list[tuple[str, list[float]] | None] | None = None
+        if before is not None:
+            earlier = self.series(
+                resolve, website_id, replace(view, first=before[0], last=before[1])
+            )
+            aligned = [earlier[i] if i < len(earlier) else None for i in range(len(series))]
+        countries = self.countries(resolve, website_id, view)
+        return Overview(figures, previous, series, tables, aligned, countries)
 
 
 @dataclass(frozen=True, slots=True)

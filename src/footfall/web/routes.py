@@ -42,8 +42,10 @@ from footfall.web.reports import (
     BY_SLUG,
     FIGURES,
     FILTERABLE,
+    MAP_DIMENSION,
     REPORTS,
     REVENUE,
+    Overview,
     Reports,
     realtime,
 )
@@ -56,7 +58,16 @@ from footfall.web.session import (
     csrf_cookie,
     set_cookie,
 )
-from footfall.web.view import COMPARES, INTERVALS, RANGES, View, ViewError, parse_view
+from footfall.web.view import (
+    COMPARE_LABELS,
+    COMPARES,
+    INTERVALS,
+    RANGES,
+    View,
+    ViewError,
+    parse_view,
+)
+from footfall.web.worldmap import world_map
 
 log = logging.getLogger("footfall.web")
 
@@ -300,18 +311,15 @@ class Dashboard:
             figures=(*FIGURES, REVENUE),
             ranges=RANGES,
             compares=COMPARES,
+            compare_labels=COMPARE_LABELS,
             intervals=tuple(INTERVALS),
             reports=REPORTS,
             chip_names={c.column_id: catalog.columns()[c.column_id].name for c in view.chips},
             chip_labels=[str(enums.label(c.column_id, c.typed, goals)) for c in view.chips],
-            series_json=orjson.dumps(
-                {
-                    "interval": view.interval,
-                    "labels": [b for b, _ in overview.series],
-                    "rows": [v for _, v in overview.series],
-                }
-            ).decode(),
+            series_json=orjson.dumps(_series_data(view, overview)).decode(),
             export_query=urlencode(view.params()),
+            world=world_map(overview.countries or {}),
+            map_dimension=MAP_DIMENSION,
         )
 
     async def overview(self, request: Request) -> Response:
@@ -511,6 +519,22 @@ class Dashboard:
             request.path_params["app_id"],
             request.path_params["slug"],
         )
+
+
+def _series_data(view: View, overview: Overview) -> dict[str, Any]:
+    """What the chart script draws: the buckets, their values, and the comparison's beside them."""
+    data: dict[str, Any] = {
+        "interval": view.interval,
+        "labels": [b for b, _ in overview.series],
+        "rows": [v for _, v in overview.series],
+    }
+    if overview.previous_series is not None:
+        data["compare"] = COMPARE_LABELS[view.compare]
+        data["previous"] = {
+            "labels": [p[0] if p else None for p in overview.previous_series],
+            "rows": [p[1] if p else None for p in overview.previous_series],
+        }
+    return data
 
 
 async def _form(request: Request) -> dict[str, str]:
