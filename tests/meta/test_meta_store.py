@@ -39,6 +39,7 @@ TABLES = {
     "pirsch_reports",
     "pirsch_goals",
     "pirsch_funnels",
+    "invitations",
     "alembic_version",
 }
 
@@ -92,6 +93,7 @@ def test_r0002_upgrades_a_0001_database_and_downgrades(tmp_path: Path) -> None:
             config.attributes["connection"] = connection
             command.downgrade(config, "0001")
         assert set(sa.inspect(store.engine).get_table_names()) == TABLES - {
+            "invitations",
             "custom_dimensions",
             "product_custom_dimensions",
             "user_annotations",

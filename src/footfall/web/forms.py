@@ -25,7 +25,7 @@ __all__ = [
     "tracker_changes",
 ]
 
-_WHOLE = re.compile(r"[+-]?\d{1,12}")
+_WHOLE = re.compile(r"[+-]?[0-9]{1,12}")  # ASCII only: \d also takes "٣"
 
 
 @dataclass(frozen=True, slots=True)
