@@ -173,8 +173,10 @@ def test_the_world_map_shades_countries_and_filters_by_a_click(page: Any, world:
     assert link.locator("path").get_attribute("class") == "shade-5"
     assert page.locator("#world-map path > title").count() >= 170
 
-    link.click()  # like clicking the row of the Countries table
-    page.wait_for_load_state()
+    link.focus()  # keyboard: a country is a link; Enter filters like clicking its table row
+    assert page.evaluate("document.activeElement.dataset.country") == top
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**f=location_country_name%3A{top}**")
     assert f"f=location_country_name%3A{top}" in page.url
     assert figure(page, "visitors") == shown[top]
     assert set(top_list(page, "countries")) == {top}

@@ -92,7 +92,7 @@ TOTALS = tuple(sorted({r.metric for r in REPORTS} - {f.key for f in FIGURES}))
 #: the columns a filter chip may name: every top list's dimension
 FILTERABLE = frozenset(r.dimension for r in REPORTS)
 TOP = 10
-MAP_DIMENSION = "location_country_name"
+MAP_DIMENSION = BY_SLUG["countries"].dimension  #: the world map filters like the Countries list
 MAP_LIMIT = 300  #: more than there are country codes
 LIVE_MINUTES = 30
 LIVE_EVENTS = 10
@@ -222,6 +222,29 @@ class Reports:
         found = {str(r[0]): [float(v or 0) for v in r[1:]] for r in result.rows}
         return [(b, found.get(b, [0.0] * len(SERIES_METRICS))) for b in buckets(view)]
 
+    def _ranked(
+        self,
+        resolve: Resolver,
+        website_id: str,
+        view: View,
+        report: Report,
+        limit: int,
+        more: tuple[str, ...] = (),
+    ) -> Result:
+        """A report's dimension ranked by its metric (ties by the dimension), plus `more`."""
+        extra = None if report.only_type is None else only_type(report.only_type)
+        columns = [{"column_id": c} for c in (report.dimension, report.metric, *more)]
+        return self.query(
+            resolve,
+            website_id,
+            (view.first, view.last),
+            columns,
+            view,
+            order_by=[[1, "desc"], [0, "asc"]],
+            limit=limit,
+            extra_filter=extra,
+        )
+
     def table(
         self,
         resolve: Resolver,
@@ -232,49 +255,37 @@ class Reports:
         limit: int = TOP,
     ) -> Table:
         """One top list, ranked by its metric."""
-        extra = None if report.only_type is None else only_type(report.only_type)
-        result = self.query(
-            resolve,
-            website_id,
-            (view.first, view.last),
-            [{"column_id": report.dimension}, {"column_id": report.metric}],
-            view,
-            order_by=[[1, "desc"], [0, "asc"]],
-            limit=limit,
-            extra_filter=extra,
-        )
-        rows: list[Row] = []
-        for cell, count in result.rows:
-            value, label = (cell[0], cell[1]) if isinstance(cell, list) else (cell, cell)
-            if value in (None, "") or count in (None, 0):
-                continue  # "no campaign", "no outlink": not a row anyone can filter by
-            share = float(count) / total if total else 0.0
-            rows.append(Row(str(value), str(label), float(count), min(share, 1.0)))
-        return Table(report, rows)
+        result = self._ranked(resolve, website_id, view, report, limit)
+        return _table(report, result.rows, total, limit)
 
-    def countries(self, resolve: Resolver, website_id: str, view: View) -> dict[str, float]:
-        """Visitors per country code over the view (every country, for the world map)."""
-        result = self.query(
-            resolve,
-            website_id,
-            (view.first, view.last),
-            [{"column_id": MAP_DIMENSION}, {"column_id": "visitors"}],
-            view,
-            limit=MAP_LIMIT,
-        )
-        out: dict[str, float] = {}
-        for cell, count in result.rows:
+    def countries(
+        self, resolve: Resolver, website_id: str, view: View, total: float | None
+    ) -> tuple[Table, dict[str, float]]:
+        """The Countries top list and the world map's visitors per country code, from one query
+        (every country, ranked like the list; the visitors come along in the same scan)."""
+        report = BY_SLUG["countries"]
+        result = self._ranked(resolve, website_id, view, report, MAP_LIMIT, ("visitors",))
+        visitors: dict[str, float] = {}
+        for cell, _, count in result.rows:
             code = cell[0] if isinstance(cell, list) else cell
             if code and count:
-                out[str(code)] = float(count)
-        return out
+                visitors[str(code)] = float(count)
+        return _table(report, [r[:2] for r in result.rows], total, TOP), visitors
 
     def overview(self, resolve: Resolver, website_id: str, view: View) -> Overview:
         """The whole overview page."""
         figures = self.figures(resolve, website_id, (view.first, view.last), view)
         before = view.previous()
         previous = self.figures(resolve, website_id, before, view) if before else None
-        tables = [self.table(resolve, website_id, view, r, figures.get(r.metric)) for r in REPORTS]
+        countries, visitors = self.countries(
+            resolve, website_id, view, figures.get(BY_SLUG["countries"].metric)
+        )
+        tables = [
+            countries
+            if r.slug == "countries"
+            else self.table(resolve, website_id, view, r, figures.get(r.metric))
+            for r in REPORTS
+        ]
         series = self.series(resolve, website_id, view)
         aligned: list[tuple[str, list[float]] | None] | None = None
         if before is not None:
@@ -282,8 +293,19 @@ class Reports:
                 resolve, website_id, replace(view, first=before[0], last=before[1])
             )
             aligned = [earlier[i] if i < len(earlier) else None for i in range(len(series))]
-        countries = self.countries(resolve, website_id, view)
-        return Overview(figures, previous, series, tables, aligned, countries)
+        return Overview(figures, previous, series, tables, aligned, visitors)
+
+
+def _table(report: Report, cells: list[Any], total: float | None, limit: int) -> Table:
+    """A top list from (dimension cell, count) rows: its first `limit` rows anyone can filter by."""
+    rows: list[Row] = []
+    for cell, count in cells[:limit]:
+        value, label = (cell[0], cell[1]) if isinstance(cell, list) else (cell, cell)
+        if value in (None, "") or count in (None, 0):
+            continue  # "no campaign", "no outlink": not a row anyone can filter by
+        share = float(count) / total if total else 0.0
+        rows.append(Row(str(value), str(label), float(count), min(share, 1.0)))
+    return Table(report, rows)
 
 
 @dataclass(frozen=True, slots=True)
