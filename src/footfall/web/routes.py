@@ -148,6 +148,7 @@ class Dashboard:
         return await _form(request)
 
     def caller_of(self, request: Request) -> Caller | None:
+        """The signed-in user of a request (read afresh), or None."""
         user_id = self.signer.session_user(request.cookies.get(SESSION_COOKIE))
         if user_id is None:
             return None
@@ -159,13 +160,16 @@ class Dashboard:
         return Caller(Principal(user, ip=ip))
 
     def sign_in_redirect(self, request: Request) -> Response:
+        """To the sign-in form, coming back here afterwards."""
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"{PREFIX}/login?next={quote(target)}", status_code=303)
 
     def csrf_ok(self, request: Request, form: dict[str, str]) -> bool:
+        """Whether a posted form carries the token of this browser's CSRF cookie."""
         return self.signer.csrf_ok(request.cookies.get(CSRF_COOKIE), form.get("csrf"))
 
     def visible_apps(self, request: Request, caller: Caller) -> list[services.App]:
+        """The apps the caller holds `view` or more on."""
         authorizer = authorizer_of(request)
         return [
             app
