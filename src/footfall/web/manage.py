@@ -186,6 +186,7 @@ class Manage:
             caller=caller,
             app=app,
             sections=forms.SECTIONS,
+            labels={f.name: f.label for _, fields in forms.SECTIONS for f in fields},
             values=shown,
             overridden=services.tracker_overrides(self.meta, scope) if app else frozenset(),
             errors=errors,
