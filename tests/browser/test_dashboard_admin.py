@@ -345,3 +345,49 @@ def test_invitation_links_from_the_api_expire(page: Any, admin: Admin) -> None:
     response = page.goto(link)
     assert response.status == 404
     assert page.get_by_role("alert").inner_text() == "This invitation link is not valid."
+
+
+def test_malformed_forms_get_a_400_naming_the_field(page: Any, admin: Admin) -> None:
+    sign_in(page, admin, OWNER, "/dashboard/")
+    csrf = page.locator('input[name="csrf"]').first.input_value()
+    before = admin.settings(admin.blog)
+    tracker = f"{admin.url}/dashboard/apps/{admin.blog}/tracker"
+    cases: list[tuple[str, dict[str, str], str]] = [
+        (tracker, {}, "must be a whole number"),  # nothing posted at all
+        (tracker, {"session_timeout_seconds": "9" * 12}, "must be between 60 and 43200"),
+        (tracker, {"reset": "no_such_setting"}, "unknown attribute"),
+        (f"{admin.url}/dashboard/apps/new", {"name": "X", "urls": "http://[::1"}, "invalid URL"),
+        (
+            f"{admin.url}/dashboard/apps/new",
+            {"name": "X", "urls": "x.example", "timezone": "../../etc/passwd"},
+            "unknown time zone",
+        ),
+        (
+            f"{admin.url}/dashboard/apps/{admin.blog}/edit",
+            {"name": "X" * 91, "urls": "x.example", "timezone": "UTC", "currency": "EUR"},
+            "90 characters or less",
+        ),
+        (
+            f"{admin.url}/dashboard/apps/{admin.blog}/edit",
+            {"name": "X", "urls": "x.example", "timezone": "UTC", "currency": "€€€"},
+            "ISO-4217",
+        ),
+    ]
+    for url, form, message in cases:
+        if "session_timeout_seconds" in form:  # every other field as the page would post it
+            page.goto(tracker)
+            form = {**_posted(page), **form}
+        r = page.request.post(url, form={"csrf": csrf, **form}, max_redirects=0)
+        assert r.status == 400, (url, form, r.status)
+        assert message in r.text(), (url, form)
+    assert admin.settings(admin.blog) == before
+    r = page.request.post(f"{admin.url}/dashboard/invitation/x.y", form={"csrf": csrf})
+    assert r.status == 404
+
+
+def _posted(page: Any) -> dict[str, str]:
+    """The tracker form's fields as the browser would post them."""
+    pairs: list[list[str]] = page.evaluate(
+        "() => [...new FormData(document.querySelector('form.tracker-form'))]"
+    )
+    return {name: value for name, value in pairs if name != "csrf"}
