@@ -14,10 +14,27 @@ function parseBucket(label) {
   return Date.parse(`${day}T${time}Z`) / 1000;
 }
 
+// with a comparison, each metric gets a dashed twin: the comparison range's value of the bucket
+// at the same position (the same weekday of the previous period, the same date a year before)
+function seriesOf(data, style) {
+  const shown = SERIES.map((s, i) => ({
+    label: s.label,
+    stroke: style.getPropertyValue(s.var).trim(),
+    values: data.rows.map((row) => row[i]),
+  }));
+  if (!data.previous) return shown;
+  return shown.concat(SERIES.map((s, i) => ({
+    label: `${s.label} (${data.compare.toLowerCase()})`,
+    stroke: style.getPropertyValue(s.var).trim(),
+    dash: [6, 4],
+    values: data.previous.rows.map((row) => (row ? row[i] : null)),
+  })));
+}
+
 function draw(holder, data) {
   const style = getComputedStyle(document.documentElement);
   const xs = data.labels.map(parseBucket);
-  const columns = SERIES.map((_, i) => data.rows.map((row) => row[i]));
+  const lines = seriesOf(data, style);
   const width = () => Math.max(holder.clientWidth, 240);
   const options = {
     width: width(),
@@ -38,15 +55,16 @@ function draw(holder, data) {
     ],
     series: [
       {},
-      ...SERIES.map((s) => ({
+      ...lines.map((s) => ({
         label: s.label,
-        stroke: style.getPropertyValue(s.var).trim(),
-        width: 2,
-        points: { show: xs.length < 60 },
+        stroke: s.stroke,
+        width: s.dash ? 1.5 : 2,
+        dash: s.dash,
+        points: { show: xs.length < 60 && !s.dash },
       })),
     ],
   };
-  const plot = new uPlot(options, [xs, ...columns], holder);
+  const plot = new uPlot(options, [xs, ...lines.map((s) => s.values)], holder);
   window.addEventListener('resize', () => plot.setSize({ width: width(), height: 240 }));
   return plot;
 }
@@ -56,7 +74,9 @@ function start() {
   const source = document.getElementById('series-data');
   if (!holder || !source) return;
   holder.removeAttribute('hidden');
-  draw(holder, JSON.parse(source.textContent));
+  const plot = draw(holder, JSON.parse(source.textContent));
+  // the drawn series, for tests and for anyone inspecting the page: label → values
+  holder.dataset.series = JSON.stringify(plot.series.slice(1).map((s, i) => [s.label, plot.data[i + 1]]));
   holder.dataset.ready = '1';
 }
 

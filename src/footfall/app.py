@@ -177,7 +177,14 @@ def build(settings: Settings) -> Runtime:
             *make_auth_routes(meta, keys),
             *tracker_script_routes(),
             *tracking_code_routes(meta, checker, str(settings.public_url or "")),
-            *make_platform_routes(Context(meta, authorizer, on_change=directory.invalidate)),
+            *make_platform_routes(
+                Context(
+                    meta,
+                    authorizer,
+                    on_change=directory.invalidate,
+                    public_url=str(settings.public_url or ""),
+                )
+            ),
             *make_manage_routes(Context(meta, authorizer, on_change=directory.invalidate)),
             *make_analytics_routes(store, meta),
             *make_pirsch_routes(

@@ -171,6 +171,39 @@ def cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_users_invite(args: argparse.Namespace, settings: Settings) -> int:
+    """Print a one-time link to set a dashboard password; creates the user when absent."""
+    from footfall.meta import services
+
+    meta = _open_meta(settings)
+    try:
+        user = services.find_user(meta, args.email)
+        if user is None:
+            new, link = services.invite_user(
+                meta, args.email, role=args.role, language=args.language
+            )
+            user = new.user
+        else:
+            link = services.issue_invitation(meta, user.id)
+    finally:
+        meta.close()
+    url = link.url(settings.base_url)
+    if args.json:
+        _emit(
+            {
+                **user.to_dict(),
+                "invitation_url": url,
+                "invitation_expires_at": link.invitation.expires_at.isoformat(),
+            }
+        )
+    else:
+        print(
+            f"Invitation for {user.email} (valid until {link.invitation.expires_at:%Y-%m-%d %H:%M} UTC):"
+        )
+        print(url)
+    return 0
+
+
 def cmd_users_set_password(args: argparse.Namespace, settings: Settings) -> int:
     """Set a user's dashboard password: from stdin with --password-stdin, else prompted twice."""
     import getpass
@@ -695,6 +728,17 @@ def _add_admin_commands(subs: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--email", required=True, help="email address (login)")
     p.add_argument("--role", default="USER", choices=("USER", "OWNER"), help="default USER")
     p.add_argument("--language", default="en-US", help="IETF language tag (default en-US)")
+    _json_flag(p)
+    p = _command(
+        users_subs,
+        "invite",
+        cmd_users_invite,
+        "print a one-time link to set a password (creates the user when absent)",
+        common,
+    )
+    p.add_argument("--email", required=True, help="email address (login)")
+    p.add_argument("--role", default="USER", choices=("USER", "OWNER"), help="for a new user")
+    p.add_argument("--language", default="en-US", help="for a new user (default en-US)")
     _json_flag(p)
     p = _command(
         users_subs,

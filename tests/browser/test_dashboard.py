@@ -7,8 +7,11 @@ Screenshots of the overview at desktop and phone widths go to tests/browser/scre
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import json
 import sys
+import warnings
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -134,3 +137,90 @@ def test_a_viewer_cannot_open_another_apps_dashboard(page: Any, world: World) ->
     assert response.status == 403
     assert page.get_by_role("alert").inner_text() == "You do not have access to this app."
     assert page.locator("[data-figure]").count() == 0
+
+
+@functools.cache
+def _geoip() -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from geoip2fast import GeoIP2Fast
+    return GeoIP2Fast(geoip2fast_data_file="geoip2fast-ipv6.dat.gz")
+
+
+def country_of(hit: dict[str, str]) -> str:
+    """The country the pipeline gives a hit: GeoIP, else the region of the language (en-US)."""
+    code = _geoip().lookup(hit["cip"]).country_code
+    return code if code and len(code) == 2 and code.isalpha() else "US"
+
+
+def test_the_world_map_shades_countries_and_filters_by_a_click(page: Any, world: World) -> None:
+    sign_in(page, world, OWNER, f"/dashboard/apps/{world.shop}/?{RANGE}")
+    links = page.locator("#world-map a[data-country]")
+    shown = {
+        links.nth(i).get_attribute("data-country"): float(
+            links.nth(i).get_attribute("data-visitors")
+        )
+        for i in range(links.count())
+    }
+    assert len(shown) >= 3
+    for code, visitors in shown.items():
+        assert visitors == world.truth(lambda h, c=code: country_of(h) == c).visitors, code
+    # every country on the map has a name for screen readers and a tooltip; the busiest is darkest
+    top = max(shown, key=lambda c: shown[c])
+    link = page.locator(f'#world-map a[data-country="{top}"]')
+    label = link.get_attribute("aria-label")
+    assert label and label.endswith(f"{int(shown[top])} visitors")
+    assert link.locator("path").get_attribute("class") == "shade-5"
+    assert page.locator("#world-map path > title").count() >= 170
+
+    link.focus()  # keyboard: a country is a link; Enter filters like clicking its table row
+    assert page.evaluate("document.activeElement.dataset.country") == top
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**f=location_country_name%3A{top}**")
+    assert f"f=location_country_name%3A{top}" in page.url
+    assert figure(page, "visitors") == shown[top]
+    assert set(top_list(page, "countries")) == {top}
+    assert page.locator("#world-map a[data-country]").count() == 1
+
+
+def drawn_series(page: Any) -> dict[str, list[float | None]]:
+    """The series the chart drew, by legend label."""
+    page.wait_for_selector("#chart[data-ready='1'] canvas")
+    raw = page.locator("#chart").get_attribute("data-series")
+    return {label: values for label, values in json.loads(raw)}
+
+
+def test_the_chart_draws_the_comparison_period(page: Any, world: World) -> None:
+    current = "range=custom&from=2026-11-03&to=2026-11-05&interval=day"
+    sign_in(page, world, OWNER, f"/dashboard/apps/{world.shop}/?{current}&compare=previous")
+    series = drawn_series(page)
+    before = world.truth(first=date(2026, 10, 31), last=date(2026, 11, 2))
+    now = world.truth(first=date(2026, 11, 3), last=date(2026, 11, 5))
+    assert sum(series["Sessions"]) == now.sessions == figure(page, "sessions")
+    assert sum(series["Page views"]) == now.page_views
+    # the dashed lines add up to the previous period's figures the headline compares with
+    assert sum(v or 0 for v in series["Sessions (previous period)"]) == before.sessions > 0
+    assert sum(v or 0 for v in series["Page views (previous period)"]) == before.page_views
+    title = page.locator('[data-figure="sessions"] .change').get_attribute("title")
+    assert title == f"Previous: {before.sessions}"
+    legend = page.locator(".u-legend").inner_text()
+    assert "Visitors (previous period)" in legend and "Page views (previous period)" in legend
+
+    page.get_by_label("Compare").select_option("year")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_load_state()
+    series = drawn_series(page)
+    assert set(series) == {
+        "Visitors",
+        "Sessions",
+        "Page views",
+        "Visitors (previous year)",
+        "Sessions (previous year)",
+        "Page views (previous year)",
+    }
+    assert sum(v or 0 for v in series["Sessions (previous year)"]) == 0  # no traffic in 2025
+
+    page.get_by_label("Compare").select_option("none")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_load_state()
+    assert set(drawn_series(page)) == {"Visitors", "Sessions", "Page views"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import orjson
 import pytest
 
 from footfall.cli import main
@@ -53,3 +54,25 @@ def test_set_password_errors_are_one_line(
     assert set_password(monkeypatch, tmp_path, email, password) != 0
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_users_invite_prints_a_link_for_new_and_existing_users(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["users", "invite", "--data-dir", str(tmp_path), "--email", "Zoe@B.c", "--json"]
+    assert main(argv) == 0
+    first = orjson.loads(capsys.readouterr().out)
+    assert first["email"] == "zoe@b.c" and first["role"] == "USER"
+    assert first["invitation_url"].startswith("http://127.0.0.1:8000/dashboard/invitation/")
+    assert main(argv[:-1]) == 0  # again, as text: a fresh link for the same user
+    second = capsys.readouterr().out.splitlines()[-1]
+    assert second.startswith("http://") and second != first["invitation_url"]
+    meta = MetaStore(f"sqlite:///{tmp_path / 'meta.sqlite'}")
+    try:
+        with pytest.raises(services.InvitationError):  # the first link was voided
+            services.check_invitation(meta, first["invitation_url"].rsplit("/", 1)[1])
+        token = second.rsplit("/", 1)[1]
+        user = services.accept_invitation(meta, token, "Correct-Horse-9")
+        assert services.verify_password(meta, "zoe@b.c", "Correct-Horse-9") == user
+    finally:
+        meta.close()

@@ -39,6 +39,7 @@ TABLES = {
     "pirsch_reports",
     "pirsch_goals",
     "pirsch_funnels",
+    "invitations",
     "alembic_version",
 }
 
@@ -48,13 +49,13 @@ def test_migrate_creates_every_table(tmp_path: Path) -> None:
         assert store.revision() is None
         store.migrate()
         assert set(sa.inspect(store.engine).get_table_names()) == TABLES
-        assert store.revision() == "0004"
+        assert store.revision() == "0005"
 
 
 def test_migrate_twice_is_idempotent(meta: MetaStore) -> None:
     meta.migrate()
     meta.migrate()
-    assert meta.revision() == "0004"
+    assert meta.revision() == "0005"
 
 
 def test_migrations_match_schema_module(meta: MetaStore) -> None:
@@ -87,11 +88,12 @@ def test_r0002_upgrades_a_0001_database_and_downgrades(tmp_path: Path) -> None:
             command.upgrade(config, "0001")
         assert "meta_sites" not in sa.inspect(store.engine).get_table_names()
         store.migrate()
-        assert store.revision() == "0004"
+        assert store.revision() == "0005"
         with store.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.downgrade(config, "0001")
         assert set(sa.inspect(store.engine).get_table_names()) == TABLES - {
+            "invitations",
             "custom_dimensions",
             "product_custom_dimensions",
             "user_annotations",

@@ -382,3 +382,22 @@ pirsch_funnels = _pirsch_resource(
     sa.Column("name", sa.String(255), nullable=False),
     sa.Column("steps", sa.JSON, nullable=False),
 )
+
+# Invitation links (r0005): one-time links to set a dashboard password. `id` is the public half of
+# the link, the secret half is stored as argon2 only; a link is spent (`used_at`) or expires.
+invitations = sa.Table(
+    "invitations",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("secret_hash", sa.String(255), nullable=False),
+    sa.Column(
+        "user_id",
+        sa.String(36),
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+)

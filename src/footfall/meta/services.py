@@ -48,12 +48,21 @@ from footfall.meta.audit import Actor, AuditEntry, list_entries
 from footfall.meta.bootstrap import OWNER_EMAIL, Bootstrap, first_run_bootstrap, init_owner
 from footfall.meta.errors import Conflict, MetaError, NotFound, Refused, ValidationError
 from footfall.meta.goals import create_goal, list_goals
+from footfall.meta.invitations import (
+    InvitationError,
+    NewInvitation,
+    accept_invitation,
+    check_invitation,
+    invite_user,
+    issue_invitation,
+)
 from footfall.meta.tracker import (
     GLOBAL,
     effective_settings,
     get_tracker_settings,
     reset_tracker_setting,
     set_tracker_settings,
+    tracker_overrides,
 )
 
 __all__ = [
@@ -67,14 +76,18 @@ __all__ = [
     "Bootstrap",
     "Conflict",
     "Credential",
+    "InvitationError",
     "MetaError",
     "NewCredential",
+    "NewInvitation",
     "NewUser",
     "NotFound",
     "Refused",
     "User",
     "ValidationError",
+    "accept_invitation",
     "change_password",
+    "check_invitation",
     "create_app",
     "create_credential",
     "create_goal",
@@ -92,6 +105,8 @@ __all__ = [
     "get_tracker_settings",
     "get_user",
     "init_owner",
+    "invite_user",
+    "issue_invitation",
     "list_apps",
     "list_audit_entries",
     "list_credentials",
@@ -105,6 +120,7 @@ __all__ = [
     "set_password",
     "set_permission",
     "set_tracker_settings",
+    "tracker_overrides",
     "update_app",
     "update_user",
     "user_for_token_auth",

@@ -29,6 +29,7 @@ __all__ = [
     "reset_tracker_setting",
     "set_tracker_settings",
     "settings_updated_at",
+    "tracker_overrides",
     "write_overrides",
 ]
 
@@ -92,6 +93,12 @@ def get_tracker_settings(meta: MetaStore, scope: str = GLOBAL) -> dict[str, Any]
     """Every tracker setting of `scope` ("global" or an app id), with fallbacks applied."""
     with meta.connect() as conn:
         return _resolved(conn, _check_scope(conn, scope))
+
+
+def tracker_overrides(meta: MetaStore, scope: str) -> frozenset[str]:
+    """The names of the settings `scope` stores itself (the others fall back)."""
+    with meta.connect() as conn:
+        return frozenset(_overrides(conn, scope))
 
 
 def settings_updated_at(meta: MetaStore, scope: str = GLOBAL) -> datetime | None:

@@ -1,5 +1,5 @@
-"""Administration pages: an app's settings (details, install snippet, goals) and the signed-in
-user's API credentials.
+"""Administration pages: an app's settings (details, install snippet, goals), the signed-in
+user's API credentials, and users (permissions, invitation links).
 
 App settings need `edit` on the app (the level the platform API asks for the tracking code).
 Every change goes through `meta.services`, like the platform API, so the same validation and
@@ -69,6 +69,18 @@ def users_context(meta: Any) -> dict[str, Any]:
         if user.role != "OWNER"
     }
     return {"users": users, "apps": apps, "levels": levels, "choices": LEVEL_CHOICES}
+
+
+def invite(meta: Any, form: dict[str, str], base_url: str, actor: Actor) -> tuple[str, str]:
+    """(email, link): invite the form's email, or issue a fresh link when the user exists."""
+    email = form.get("email", "").strip()
+    user = services.find_user(meta, email) if email else None
+    if user is None:
+        new, link = services.invite_user(meta, email, role=form.get("role", "USER"), actor=actor)
+        user = new.user
+    else:
+        link = services.issue_invitation(meta, user.id, actor)
+    return user.email, link.url(base_url)
 
 
 def set_level(meta: Any, form: dict[str, str], actor: Actor) -> None:

@@ -8,7 +8,7 @@ the answers. It writes no SQL.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -92,6 +92,8 @@ TOTALS = tuple(sorted({r.metric for r in REPORTS} - {f.key for f in FIGURES}))
 #: the columns a filter chip may name: every top list's dimension
 FILTERABLE = frozenset(r.dimension for r in REPORTS)
 TOP = 10
+MAP_DIMENSION = BY_SLUG["countries"].dimension  #: the world map filters like the Countries list
+MAP_LIMIT = 300  #: more than there are country codes
 LIVE_MINUTES = 30
 LIVE_EVENTS = 10
 
@@ -122,6 +124,11 @@ class Overview:
     previous: dict[str, Any] | None
     series: list[tuple[str, list[float]]]
     tables: list[Table]
+    #: the comparison range's series, bucket by bucket beside `series` (same length; None when
+    #: the comparison range has fewer buckets, e.g. a shorter month)
+    previous_series: list[tuple[str, list[float]] | None] | None = None
+    #: visitors by country (ISO code) for the world map
+    countries: dict[str, float] | None = None
 
 
 def _filters(view: View, extra: dict[str, Any] | None = None) -> dict[str, Any] | None:
@@ -215,6 +222,29 @@ class Reports:
         found = {str(r[0]): [float(v or 0) for v in r[1:]] for r in result.rows}
         return [(b, found.get(b, [0.0] * len(SERIES_METRICS))) for b in buckets(view)]
 
+    def _ranked(
+        self,
+        resolve: Resolver,
+        website_id: str,
+        view: View,
+        report: Report,
+        limit: int,
+        more: tuple[str, ...] = (),
+    ) -> Result:
+        """A report's dimension ranked by its metric (ties by the dimension), plus `more`."""
+        extra = None if report.only_type is None else only_type(report.only_type)
+        columns = [{"column_id": c} for c in (report.dimension, report.metric, *more)]
+        return self.query(
+            resolve,
+            website_id,
+            (view.first, view.last),
+            columns,
+            view,
+            order_by=[[1, "desc"], [0, "asc"]],
+            limit=limit,
+            extra_filter=extra,
+        )
+
     def table(
         self,
         resolve: Resolver,
@@ -225,33 +255,57 @@ class Reports:
         limit: int = TOP,
     ) -> Table:
         """One top list, ranked by its metric."""
-        extra = None if report.only_type is None else only_type(report.only_type)
-        result = self.query(
-            resolve,
-            website_id,
-            (view.first, view.last),
-            [{"column_id": report.dimension}, {"column_id": report.metric}],
-            view,
-            order_by=[[1, "desc"], [0, "asc"]],
-            limit=limit,
-            extra_filter=extra,
-        )
-        rows: list[Row] = []
-        for cell, count in result.rows:
-            value, label = (cell[0], cell[1]) if isinstance(cell, list) else (cell, cell)
-            if value in (None, "") or count in (None, 0):
-                continue  # "no campaign", "no outlink": not a row anyone can filter by
-            share = float(count) / total if total else 0.0
-            rows.append(Row(str(value), str(label), float(count), min(share, 1.0)))
-        return Table(report, rows)
+        result = self._ranked(resolve, website_id, view, report, limit)
+        return _table(report, result.rows, total, limit)
+
+    def countries(
+        self, resolve: Resolver, website_id: str, view: View, total: float | None
+    ) -> tuple[Table, dict[str, float]]:
+        """The Countries top list and the world map's visitors per country code, from one query
+        (every country, ranked like the list; the visitors come along in the same scan)."""
+        report = BY_SLUG["countries"]
+        result = self._ranked(resolve, website_id, view, report, MAP_LIMIT, ("visitors",))
+        visitors: dict[str, float] = {}
+        for cell, _, count in result.rows:
+            code = cell[0] if isinstance(cell, list) else cell
+            if code and count:
+                visitors[str(code)] = float(count)
+        return _table(report, [r[:2] for r in result.rows], total, TOP), visitors
 
     def overview(self, resolve: Resolver, website_id: str, view: View) -> Overview:
         """The whole overview page."""
         figures = self.figures(resolve, website_id, (view.first, view.last), view)
         before = view.previous()
         previous = self.figures(resolve, website_id, before, view) if before else None
-        tables = [self.table(resolve, website_id, view, r, figures.get(r.metric)) for r in REPORTS]
-        return Overview(figures, previous, self.series(resolve, website_id, view), tables)
+        countries, visitors = self.countries(
+            resolve, website_id, view, figures.get(BY_SLUG["countries"].metric)
+        )
+        tables = [
+            countries
+            if r.slug == "countries"
+            else self.table(resolve, website_id, view, r, figures.get(r.metric))
+            for r in REPORTS
+        ]
+        series = self.series(resolve, website_id, view)
+        aligned: list[tuple[str, list[float]] | None] | None = None
+        if before is not None:
+            earlier = self.series(
+                resolve, website_id, replace(view, first=before[0], last=before[1])
+            )
+            aligned = [earlier[i] if i < len(earlier) else None for i in range(len(series))]
+        return Overview(figures, previous, series, tables, aligned, visitors)
+
+
+def _table(report: Report, cells: list[Any], total: float | None, limit: int) -> Table:
+    """A top list from (dimension cell, count) rows: its first `limit` rows anyone can filter by."""
+    rows: list[Row] = []
+    for cell, count in cells[:limit]:
+        value, label = (cell[0], cell[1]) if isinstance(cell, list) else (cell, cell)
+        if value in (None, "") or count in (None, 0):
+            continue  # "no campaign", "no outlink": not a row anyone can filter by
+        share = float(count) / total if total else 0.0
+        rows.append(Row(str(value), str(label), float(count), min(share, 1.0)))
+    return Table(report, rows)
 
 
 @dataclass(frozen=True, slots=True)

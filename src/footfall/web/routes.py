@@ -36,12 +36,16 @@ from footfall.query.execute import Reader
 from footfall.query.parse import QueryError, Resolver, Site
 from footfall.query.render import Labels
 from footfall.web import admin, display
+from footfall.web.invitation import invitation_routes
+from footfall.web.manage import manage_routes
 from footfall.web.reports import (
     BY_SLUG,
     FIGURES,
     FILTERABLE,
+    MAP_DIMENSION,
     REPORTS,
     REVENUE,
+    Overview,
     Reports,
     realtime,
 )
@@ -54,13 +58,24 @@ from footfall.web.session import (
     csrf_cookie,
     set_cookie,
 )
-from footfall.web.view import COMPARES, INTERVALS, RANGES, View, ViewError, parse_view
+from footfall.web.view import (
+    COMPARE_LABELS,
+    COMPARES,
+    INTERVALS,
+    RANGES,
+    View,
+    ViewError,
+    parse_view,
+)
+from footfall.web.worldmap import world_map
 
 log = logging.getLogger("footfall.web")
 
 PREFIX = "/dashboard"
 CSV_LIMIT = 10_000
 MAX_FORM = 1 << 16
+#: the note the settings page shows after a redirect from the app form
+_SAVED = {"created": "The app was added.", "saved": "The app was saved."}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +92,8 @@ class Caller:
 
 class Dashboard:
     """The dashboard over one event store and one metadata store."""
+
+    prefix = PREFIX
 
     def __init__(
         self,
@@ -125,7 +142,13 @@ class Dashboard:
 
     # --- who is calling ------------------------------------------------------------------
 
-    def _caller(self, request: Request) -> Caller | None:
+    @staticmethod
+    async def form_of(request: Request) -> dict[str, str]:
+        """The posted form (see `_form`)."""
+        return await _form(request)
+
+    def caller_of(self, request: Request) -> Caller | None:
+        """The signed-in user of a request (read afresh), or None."""
         user_id = self.signer.session_user(request.cookies.get(SESSION_COOKIE))
         if user_id is None:
             return None
@@ -136,14 +159,17 @@ class Dashboard:
         ip = request.client.host if request.client else None
         return Caller(Principal(user, ip=ip))
 
-    def _sign_in_redirect(self, request: Request) -> Response:
+    def sign_in_redirect(self, request: Request) -> Response:
+        """To the sign-in form, coming back here afterwards."""
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"{PREFIX}/login?next={quote(target)}", status_code=303)
 
-    def _csrf_ok(self, request: Request, form: dict[str, str]) -> bool:
+    def csrf_ok(self, request: Request, form: dict[str, str]) -> bool:
+        """Whether a posted form carries the token of this browser's CSRF cookie."""
         return self.signer.csrf_ok(request.cookies.get(CSRF_COOKIE), form.get("csrf"))
 
-    def _visible_apps(self, request: Request, caller: Caller) -> list[services.App]:
+    def visible_apps(self, request: Request, caller: Caller) -> list[services.App]:
+        """The apps the caller holds `view` or more on."""
         authorizer = authorizer_of(request)
         return [
             app
@@ -183,7 +209,7 @@ class Dashboard:
         """POST /dashboard/login: email and password, then a session cookie."""
         form = await _form(request)
         nxt = _safe_next(request, str(form.get("next") or ""))
-        if not self._csrf_ok(request, form):
+        if not self.csrf_ok(request, form):
             return self.page(
                 request,
                 "login.html",
@@ -230,7 +256,7 @@ class Dashboard:
     async def logout(self, request: Request) -> Response:
         """POST /dashboard/logout."""
         form = await _form(request)
-        if not self._csrf_ok(request, form):
+        if not self.csrf_ok(request, form):
             return self.error(request, 403, "The form expired; reload the page and retry.", None)
         response = RedirectResponse(f"{PREFIX}/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
@@ -238,10 +264,10 @@ class Dashboard:
 
     async def home(self, request: Request) -> Response:
         """GET /dashboard/: the apps the user may view."""
-        caller = await run_in_threadpool(self._caller, request)
+        caller = await run_in_threadpool(self.caller_of, request)
         if caller is None:
-            return self._sign_in_redirect(request)
-        apps = await run_in_threadpool(self._visible_apps, request, caller)
+            return self.sign_in_redirect(request)
+        apps = await run_in_threadpool(self.visible_apps, request, caller)
         return self.page(request, "apps.html", caller=caller, apps=apps)
 
     def _app_view(
@@ -274,7 +300,7 @@ class Dashboard:
             live = realtime(self.reports, resolve, app.id, app.timezone, _now())
         except QueryError as e:
             return self.error(request, e.status, f"{e.parameter}: {e.detail}", caller)
-        apps = self._visible_apps(request, caller)
+        apps = self.visible_apps(request, caller)
         goals = self._labels((app.id,))["goal_id"]
         return self.page(
             request,
@@ -289,25 +315,22 @@ class Dashboard:
             figures=(*FIGURES, REVENUE),
             ranges=RANGES,
             compares=COMPARES,
+            compare_labels=COMPARE_LABELS,
             intervals=tuple(INTERVALS),
             reports=REPORTS,
             chip_names={c.column_id: catalog.columns()[c.column_id].name for c in view.chips},
             chip_labels=[str(enums.label(c.column_id, c.typed, goals)) for c in view.chips],
-            series_json=orjson.dumps(
-                {
-                    "interval": view.interval,
-                    "labels": [b for b, _ in overview.series],
-                    "rows": [v for _, v in overview.series],
-                }
-            ).decode(),
+            series_json=orjson.dumps(_series_data(view, overview)).decode(),
             export_query=urlencode(view.params()),
+            world=world_map(overview.countries or {}),
+            map_dimension=MAP_DIMENSION,
         )
 
     async def overview(self, request: Request) -> Response:
         """GET /dashboard/apps/{app_id}/: the site overview."""
-        caller = await run_in_threadpool(self._caller, request)
+        caller = await run_in_threadpool(self.caller_of, request)
         if caller is None:
-            return self._sign_in_redirect(request)
+            return self.sign_in_redirect(request)
         return await run_in_threadpool(
             self._overview, request, caller, request.path_params["app_id"]
         )
@@ -323,9 +346,9 @@ class Dashboard:
 
     async def live(self, request: Request) -> Response:
         """GET /dashboard/apps/{app_id}/realtime: the realtime panel alone (polled by the page)."""
-        caller = await run_in_threadpool(self._caller, request)
+        caller = await run_in_threadpool(self.caller_of, request)
         if caller is None:
-            return self._sign_in_redirect(request)
+            return self.sign_in_redirect(request)
         return await run_in_threadpool(
             self._realtime, request, caller, request.path_params["app_id"]
         )
@@ -340,7 +363,7 @@ class Dashboard:
             return self.error(request, 403, "Editing this app needs the edit permission.", caller)
         problem, status = None, 200
         if form is not None:
-            if not self._csrf_ok(request, form):
+            if not self.csrf_ok(request, form):
                 return self.error(request, 403, "The form expired; reload the page.", caller)
             try:
                 admin.add_goal(self.meta, app, form, caller.principal.actor())
@@ -358,14 +381,16 @@ class Dashboard:
             app=app,
             problem=problem,
             form=form or {},
+            can_manage=authorizer_of(request).allows(caller.principal, app.id, "manage"),
+            request_saved=_SAVED.get(next(iter(request.query_params), "")),
             **admin.settings_context(self.meta, app, base),
         )
 
     async def settings(self, request: Request) -> Response:
         """GET /dashboard/apps/{app_id}/settings; POST adds a goal."""
-        caller = await run_in_threadpool(self._caller, request)
+        caller = await run_in_threadpool(self.caller_of, request)
         if caller is None:
-            return self._sign_in_redirect(request)
+            return self.sign_in_redirect(request)
         form = await _form(request) if request.method == "POST" else None
         return await run_in_threadpool(
             self._settings, request, caller, request.path_params["app_id"], form
@@ -377,7 +402,7 @@ class Dashboard:
         user, actor = caller.principal.user, caller.principal.actor()
         problem, created, status = None, None, 200
         if form is not None:
-            if not self._csrf_ok(request, form):
+            if not self.csrf_ok(request, form):
                 return self.error(request, 403, "The form expired; reload the page.", caller)
             try:
                 if form.get("revoke"):
@@ -402,41 +427,48 @@ class Dashboard:
 
     async def credentials(self, request: Request) -> Response:
         """GET /dashboard/credentials: your API credentials; POST creates or revokes one."""
-        caller = await run_in_threadpool(self._caller, request)
+        caller = await run_in_threadpool(self.caller_of, request)
         if caller is None:
-            return self._sign_in_redirect(request)
+            return self.sign_in_redirect(request)
         form = await _form(request) if request.method == "POST" else None
         return await run_in_threadpool(self._credentials, request, caller, form)
 
     def _users(self, request: Request, caller: Caller, form: dict[str, str] | None) -> Response:
         if not caller.principal.is_owner:
             return self.error(request, 403, "Managing users is for owners.", caller)
-        problem, status = None, 200
+        problem, status, invited = None, 200, None
         if form is not None:
-            if not self._csrf_ok(request, form):
+            if not self.csrf_ok(request, form):
                 return self.error(request, 403, "The form expired; reload the page.", caller)
             try:
-                admin.set_level(self.meta, form, caller.principal.actor())
-            except services.ValidationError as e:
-                problem, status = f"{e.field}: {e.message}", 400
-            except NotFound as e:
-                problem, status = str(e), 404
+                if form.get("action") == "invite":
+                    base = self.public_url or str(request.base_url)
+                    invited = admin.invite(self.meta, form, base, caller.principal.actor())
+                else:
+                    admin.set_level(self.meta, form, caller.principal.actor())
+            except services.MetaError as e:
+                problem = f"{e.field}: {e.message}" if e.field else e.message
+                status = 404 if isinstance(e, NotFound) else 400
             else:
-                return RedirectResponse(f"{PREFIX}/users", status_code=303)
+                if invited is None:
+                    return RedirectResponse(f"{PREFIX}/users", status_code=303)
         return self.page(
             request,
             "users.html",
             status,
             caller=caller,
             problem=problem,
+            invited=invited,
+            form=form or {},
             **admin.users_context(self.meta),
         )
 
     async def users(self, request: Request) -> Response:
-        """GET /dashboard/users: users and their levels per app (OWNERs); POST sets a level."""
-        caller = await run_in_threadpool(self._caller, request)
+        """GET /dashboard/users: users and their levels per app (OWNERs); POST sets a level or
+        invites a user (the one-time link is shown once)."""
+        caller = await run_in_threadpool(self.caller_of, request)
         if caller is None:
-            return self._sign_in_redirect(request)
+            return self.sign_in_redirect(request)
         form = await _form(request) if request.method == "POST" else None
         return await run_in_threadpool(self._users, request, caller, form)
 
@@ -481,9 +513,9 @@ class Dashboard:
 
     async def export(self, request: Request) -> Response:
         """GET /dashboard/apps/{app_id}/export/{slug}.csv: one whole table as CSV."""
-        caller = await run_in_threadpool(self._caller, request)
+        caller = await run_in_threadpool(self.caller_of, request)
         if caller is None:
-            return self._sign_in_redirect(request)
+            return self.sign_in_redirect(request)
         return await run_in_threadpool(
             self._export,
             request,
@@ -491,6 +523,22 @@ class Dashboard:
             request.path_params["app_id"],
             request.path_params["slug"],
         )
+
+
+def _series_data(view: View, overview: Overview) -> dict[str, Any]:
+    """What the chart script draws: the buckets, their values, and the comparison's beside them."""
+    data: dict[str, Any] = {
+        "interval": view.interval,
+        "labels": [b for b, _ in overview.series],
+        "rows": [v for _, v in overview.series],
+    }
+    if overview.previous_series is not None:
+        data["compare"] = COMPARE_LABELS[view.compare]
+        data["previous"] = {
+            "labels": [p[0] if p else None for p in overview.previous_series],
+            "rows": [p[1] if p else None for p in overview.previous_series],
+        }
+    return data
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -541,6 +589,14 @@ def make_dashboard_routes(
         Route(f"{PREFIX}/login", dashboard.login_form, methods=["GET"]),
         Route(f"{PREFIX}/login", dashboard.login, methods=["POST"]),
         Route(f"{PREFIX}/logout", dashboard.logout, methods=["POST"]),
+        *(
+            Route(PREFIX + path, endpoint, methods=["GET", "POST"])
+            for path, endpoint in manage_routes(dashboard)
+        ),
+        *(
+            Route(PREFIX + path, endpoint, methods=["GET", "POST"])
+            for path, endpoint in invitation_routes(dashboard)
+        ),
         Route(f"{PREFIX}/apps/{{app_id}}/", dashboard.overview),
         Route(f"{PREFIX}/apps/{{app_id}}/export/{{slug}}.csv", dashboard.export),
         Route(f"{PREFIX}/apps/{{app_id}}/realtime", dashboard.live),

@@ -31,6 +31,12 @@ RANGES = (
     ("custom", "Custom range"),
 )
 COMPARES = ("previous", "year", "none")
+#: how the picker and the chart's legend name each comparison
+COMPARE_LABELS = {
+    "previous": "Previous period",
+    "year": "Previous year",
+    "none": "No comparison",
+}
 INTERVALS = {
     "hour": "to_start_of_hour",
     "day": "to_date",

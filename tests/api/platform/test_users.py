@@ -244,7 +244,30 @@ def test_changes_are_audited_with_author_and_ip(
     api.call("PATCH", f"/api/users/v2/{user_id}", owner, doc(T, {"language": "fi"}, user_id))
     api.call("DELETE", f"/api/users/v2/{user_id}", owner)
     types = [e.type for e in services.list_audit_entries(meta) if e.subject_id == user_id]
-    assert sorted(types) == ["user.added", "user.changed.language", "user.deleted"]
+    assert sorted(types) == [
+        "user.added",
+        "user.changed.language",
+        "user.deleted",
+        "user.invited",
+    ]
     entry = services.list_audit_entries(meta, type_="user.changed.language")[0]
     assert (entry.author_id, entry.author_email, entry.ip) == (owner.id, owner.email, "203.0.113.7")
     assert entry.payload == {"email": "a@example.com", "old": "en-US", "new": "fi"}
+
+
+def test_an_invitation_comes_with_a_one_time_link(
+    api: Api, owner: services.User, meta: MetaStore
+) -> None:
+    for path in ("/api/users/v2/invite", "/api/users/v2"):
+        email = f"link{len(path)}@example.com"
+        r = api.call("POST", path, owner, doc(T, {"email": email}))
+        assert r.status_code == 201
+        link = r.json()["meta"]["invitation_url"]
+        assert link.startswith("http://test/dashboard/invitation/")
+        assert r.json()["meta"]["invitation_expires_at"].endswith("+00:00")
+        token = link.rsplit("/", 1)[1]
+        assert services.check_invitation(meta, token).user.email == email
+    # a user created with a password needs no link
+    body = doc(T, {"email": "pw@example.com", "password": "Strong-Passw0rd-1"})
+    r = api.call("POST", "/api/users/v2", owner, body)
+    assert r.status_code == 201 and "meta" not in r.json()

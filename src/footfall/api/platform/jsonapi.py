@@ -111,6 +111,7 @@ class Context:
     meta: MetaStore
     authorizer: Authorizer
     on_change: Callable[[], None] = lambda: None
+    public_url: str = ""  #: base of the links the APIs hand out (invitations)
 
 
 @dataclass(frozen=True, slots=True)

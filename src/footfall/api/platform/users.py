@@ -21,7 +21,7 @@ from footfall.api.platform.jsonapi import (
     uuid_value,
 )
 from footfall.auth.access import Forbidden
-from footfall.meta import accounts
+from footfall.meta import accounts, invitations
 from footfall.meta.accounts import User
 from footfall.meta.errors import ValidationError
 
@@ -67,17 +67,31 @@ def list_users(call: Call) -> Response:
 
 
 def _create(call: Call, allowed: tuple[str, ...]) -> Response:
+    """Create a user; without a password, with an invitation link in `meta.invitation_url`
+    (Footfall sends no email: the caller passes the one-time link on)."""
     call.require_owner()
     attributes = _only(call.attributes(), allowed)
-    new = accounts.create_user(
-        call.ctx.meta,
-        _required(attributes, "email"),
-        role=attributes.get("role", "USER"),
-        language=attributes.get("language", "en-US"),
-        password=attributes.get("password"),
-        actor=call.actor,
+    email = _required(attributes, "email")
+    role, language = attributes.get("role", "USER"), attributes.get("language", "en-US")
+    if attributes.get("password"):
+        new = accounts.create_user(
+            call.ctx.meta,
+            email,
+            role=role,
+            language=language,
+            password=attributes["password"],
+            actor=call.actor,
+        )
+        return document(user_resource(new.user), status=201)
+    user, link = invitations.invite_user(
+        call.ctx.meta, email, role=role, language=language, actor=call.actor
     )
-    return document(user_resource(new.user), status=201)
+    base = call.ctx.public_url or f"http://{call.headers.get('host', 'localhost')}"
+    meta = {
+        "invitation_url": link.url(base),
+        "invitation_expires_at": timestamp(link.invitation.expires_at),
+    }
+    return document(user_resource(user.user), meta, status=201)
 
 
 def create_user(call: Call) -> Response:
