@@ -67,7 +67,13 @@ def _run(tmp: Path, payloads: list[bytes], workers: WorkerSpec | None) -> dict[s
     store.migrate()
     steps = default_steps(CONFIG)
     pipe = Pipeline(
-        spool, store, StaticDirectory([APP]), steps, read_batch=400, workers=workers, inline_records=0
+        spool,
+        store,
+        StaticDirectory([APP]),
+        steps,
+        read_batch=400,
+        workers=workers,
+        inline_records=0,
     )
     if workers is not None:
         assert pipe.start_workers(wait=120)
