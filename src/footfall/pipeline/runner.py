@@ -148,7 +148,11 @@ class Pipeline:
             return False
         if self._pool is None:
             self._pool = EnrichPool(self.workers)
-        return self._pool.wait_ready(wait) if wait > 0 else False
+        try:
+            return self._pool.wait_ready(wait) if wait > 0 else False
+        except WorkerGone:
+            self._lose_workers()
+            return False
 
     def stop(self, timeout: float = 30.0) -> None:
         """Process what is already spooled, write it, and stop the worker."""
