@@ -189,7 +189,6 @@ def bench_pipeline(n: int, workers: int = 0) -> dict[str, Any]:
             StaticDirectory(apps),
             default_steps(config),
             flush_max_rows=50_000,
-            backlog_staleness=float(os.environ.get("BS", "5")),
             workers=(
                 WorkerSpec(config, functools.partial(StaticDirectory, apps), workers)
                 if workers
@@ -283,8 +282,13 @@ if __name__ == "__main__":
     ap.add_argument(
         "--pipeline-only", type=int, metavar="N", help="only the pipeline figure over N records"
     )
-    ap.add_argument("--workers", type=int, default=1, help="enrichment worker processes")
+    ap.add_argument(
+        "--workers", type=int, default=-1, help="enrichment worker processes (-1: the server's)"
+    )
     a = ap.parse_args()
+    from footfall.app import enrichment_workers
+
+    a.workers = enrichment_workers(a.workers)
     if a.pipeline_only:
         print(json.dumps(bench_pipeline(a.pipeline_only, a.workers)))
         sys.exit(0)

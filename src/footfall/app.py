@@ -63,6 +63,19 @@ def tune_gc() -> None:
     gc.set_threshold(100_000, 50, 1000)
 
 
+def enrichment_workers(setting: int, cores: int | None = None) -> int:
+    """Worker processes for the pipeline: the setting, or for -1 one when 4+ cores are there.
+
+    why: on 2 cores the collector, DuckDB's threads and the pipeline thread already keep both
+    busy, and a worker adds the transfer (~10 µs of CPU per hit both ways): the bulk benchmark
+    measured it slower there (BENCHMARKS.md); with spare cores it takes parsing and enrichment
+    off the one thread that sessionizes.
+    """
+    if setting >= 0:
+        return setting
+    return 1 if (cores if cores is not None else os.cpu_count() or 1) >= 4 else 0
+
+
 @dataclass
 class Runtime:
     """Everything a running server holds."""
@@ -122,7 +135,7 @@ def build(settings: Settings) -> Runtime:
         device_cache_size=settings.device_cache_size,
         secret_key=secret_key(settings),
     )
-    workers = int(settings.pipeline_workers)
+    workers = enrichment_workers(int(settings.pipeline_workers))
     pipeline = Pipeline(
         spool,
         store,

@@ -117,3 +117,10 @@ def test_workers_give_the_same_rows_and_counters_as_inline(tmp_path: Path) -> No
         k for k, v in drops_inline.items() if v
     }
     assert drops_pooled == drops_inline
+
+
+def test_the_default_worker_count_follows_the_cores() -> None:
+    from footfall.app import enrichment_workers
+
+    assert [enrichment_workers(-1, cores) for cores in (1, 2, 3, 4, 16)] == [0, 0, 0, 1, 1]
+    assert [enrichment_workers(n, 2) for n in (0, 1, 2)] == [0, 1, 2]
