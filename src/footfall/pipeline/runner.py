@@ -1,10 +1,10 @@
 """Pipeline: consumes the spool in order, turns records into rows and writes them in batches.
 
 One worker thread owns the sessionizer and the store writes; decoding, parsing and the enrichment
-steps of a backlog run in worker processes (`pipeline.workers`), small batches inline. Each flush writes the event rows,
-the changed session rows and the spool checkpoint in one store transaction, so a restart resumes
-exactly after the last committed record: a replay never duplicates rows (event ids come from the
-spool seq) and never loses an acknowledged one.
+steps of a backlog may run in worker processes (`pipeline.workers`), small batches stay inline.
+Each flush writes the event rows, the changed session rows and the spool checkpoint in one store
+transaction, so a restart resumes exactly after the last committed record: a replay never
+duplicates rows (event ids come from the spool seq) and never loses an acknowledged one.
 """
 
 from __future__ import annotations
