@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import logging
 import os
@@ -62,6 +63,19 @@ def tune_gc() -> None:
     gc.set_threshold(100_000, 50, 1000)
 
 
+def enrichment_workers(setting: int, cores: int | None = None) -> int:
+    """Worker processes for the pipeline: the setting, or for -1 one when 4+ cores are there.
+
+    why: on 2 cores the collector, DuckDB's threads and the pipeline thread already keep both
+    busy, and a worker adds the transfer (~10 µs of CPU per hit both ways): the bulk benchmark
+    measured it slower there (BENCHMARKS.md); with spare cores it takes parsing and enrichment
+    off the one thread that sessionizes.
+    """
+    if setting >= 0:
+        return setting
+    return 1 if (cores if cores is not None else os.cpu_count() or 1) >= 4 else 0
+
+
 @dataclass
 class Runtime:
     """Everything a running server holds."""
@@ -89,6 +103,7 @@ def build(settings: Settings) -> Runtime:
     from footfall.meta.directory import MetaDirectory
     from footfall.meta.store import MetaStore
     from footfall.pipeline.steps import StepConfig, default_steps
+    from footfall.pipeline.workers import WorkerSpec, meta_directory
     from footfall.web.routes import make_dashboard_routes
     from footfall.web.tracker_script import tracker_script_routes
     from footfall.web.tracking_code import tracking_code_routes
@@ -115,20 +130,25 @@ def build(settings: Settings) -> Runtime:
         spool.close()
         first_line = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise OSError(f"event store {settings.events_dsn}: {first_line}") from None
-    steps = default_steps(
-        StepConfig(
-            geoip_mmdb=settings.geoip_mmdb,
-            device_cache_size=settings.device_cache_size,
-            secret_key=secret_key(settings),
-        )
+    step_config = StepConfig(
+        geoip_mmdb=settings.geoip_mmdb,
+        device_cache_size=settings.device_cache_size,
+        secret_key=secret_key(settings),
     )
+    workers = enrichment_workers(int(settings.pipeline_workers))
     pipeline = Pipeline(
         spool,
         store,
         directory,
-        steps,
+        default_steps(step_config),
         flush_interval=settings.flush_interval_ms / 1000,
         flush_max_rows=settings.flush_max_rows,
+        workers=(
+            WorkerSpec(step_config, functools.partial(meta_directory, settings.meta_dsn), workers)
+            if workers > 0
+            else None
+        ),
+        inline_records=int(settings.pipeline_inline_records),
     )
     checker = MetaTokenChecker(meta, keys)
     reports = (

@@ -98,6 +98,18 @@ REGISTRY: tuple[Setting, ...] = (
         "flush_max_rows", int, 50_000, "Rows that trigger a flush before the interval is over."
     ),
     Setting(
+        "pipeline_workers",
+        int,
+        -1,
+        "Worker processes that decode, parse and enrich a backlog (0: none, all in the pipeline thread; -1: one on machines with 4 or more cores, none below: on 2 cores it measured slower).",
+    ),
+    Setting(
+        "pipeline_inline_records",
+        int,
+        1000,
+        "Read batches smaller than this are enriched in the pipeline thread, without the round trip to a worker.",
+    ),
+    Setting(
         "tracker_debug",
         bool,
         False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from datetime import datetime, time
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from footfall.store.duckdb import DuckDBStore, schema
 from footfall.store.duckdb.store import latest_versions
@@ -120,3 +123,51 @@ def test_large_batches_convert_in_chunks_and_write_every_row(
     with pytest.raises((pa.ArrowInvalid, OverflowError)):
         store.write(bad, [], 2)
     assert store.checkpoint() == 1
+
+
+_cell = st.one_of(
+    st.none(),
+    st.sampled_from(["", "a", "https://example.com/"]),
+    st.integers(0, 3),
+    st.booleans(),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    values=st.lists(st.tuples(_cell, st.sampled_from([0.0, -0.0, 1.5, None])), min_size=1),
+    drop_key=st.booleans(),
+)
+def test_arrow_columns_equal_the_struct_conversion(
+    values: list[tuple[Any, float | None]], drop_key: bool
+) -> None:
+    # why: to_arrow builds columns (a repeated value without converting each); it must give
+    # exactly what Arrow's struct conversion of the row dicts gives, -0.0 and nulls included
+    names = [f.name for f in schema.arrow_schema("events")]
+    string_col, int_col, float_col = "event_url", "event_index", "custom_event_value"
+    assert {string_col, int_col, float_col} <= set(names)
+    rows: list[dict[str, Any]] = []
+    for cell, number in values:
+        row: dict[str, Any] = dict.fromkeys(names)
+        row[string_col] = cell if isinstance(cell, str) or cell is None else str(cell)
+        row[int_col] = cell if type(cell) is int else None
+        row[float_col] = number
+        rows.append(row)
+    if drop_key:
+        del rows[-1][string_col]  # a missing key reads as null
+    struct = pa.struct(list(schema.arrow_schema("events")))
+    expected = pa.Table.from_batches(
+        [pa.RecordBatch.from_struct_array(pa.array(rows, type=struct))],
+        schema=schema.arrow_schema("events"),
+    )
+    got = schema.to_arrow("events", rows)
+    assert got.equals(expected)
+    signs = [math.copysign(1, v) for v in got.column(float_col).to_pylist() if v is not None]
+    assert signs == [math.copysign(1, n) for _, n in values if n is not None]
+
+
+def test_a_repeated_out_of_range_value_still_fails_before_the_write() -> None:
+    names = [f.name for f in schema.arrow_schema("events")]
+    rows = [{**dict.fromkeys(names), "event_id": -1} for _ in range(3)]
+    with pytest.raises((pa.ArrowInvalid, OverflowError)):
+        schema.to_arrow("events", rows)

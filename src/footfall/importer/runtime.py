@@ -62,6 +62,9 @@ class ImportRuntime:
 
         self.urls_of: Callable[[str], Sequence[str]] = urls_of
         tune_gc()
+        # why: an import is a backlog from its first chunk; the workers start (imports,
+        # device-detector tables) while the first lines are read, instead of on the first batch
+        self.pipeline.start_workers()
         self.pipeline.start()
 
     def drain(self, on_wait: Callable[[int, int], None] | None = None) -> None:

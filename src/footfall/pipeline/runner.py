@@ -1,9 +1,10 @@
 """Pipeline: consumes the spool in order, turns records into rows and writes them in batches.
 
-One worker thread owns the sessionizer and the store writes. Each flush writes the event rows,
-the changed session rows and the spool checkpoint in one store transaction, so a restart resumes
-exactly after the last committed record: a replay never duplicates rows (event ids come from the
-spool seq) and never loses an acknowledged one.
+One worker thread owns the sessionizer and the store writes; decoding, parsing and the enrichment
+steps of a backlog may run in worker processes (`pipeline.workers`), small batches stay inline.
+Each flush writes the event rows, the changed session rows and the spool checkpoint in one store
+transaction, so a restart resumes exactly after the last committed record: a replay never
+duplicates rows (event ids come from the spool seq) and never loses an acknowledged one.
 """
 
 from __future__ import annotations
@@ -17,23 +18,22 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from footfall import telemetry
-from footfall.collect.params import InvalidRequest, parse_hit
 from footfall.model.directory import AppDirectory
 from footfall.model.hit import Hit
 from footfall.model.reasons import Reason
-from footfall.model.record import RawRecord
 from footfall.model.settings import AppSettings
 from footfall.pipeline.sessions.sessionizer import Sessionizer
-from footfall.pipeline.steps.timing import StepTimer
+from footfall.pipeline.steps.timing import StepTimer, publish_seconds
+from footfall.pipeline.workers import TIMING_SAMPLE, EnrichPool, WorkerGone, WorkerSpec, enrich
 from footfall.store.base import EventStore
 
 log = logging.getLogger("footfall.pipeline")
 
 Step = Callable[[Hit, AppSettings], Reason | None]
 
-#: one hit in TIMING_SAMPLE runs through the step timer (timing every hit costs ~30% of the
-#: steps' time; a 1-in-32 sample estimates the per-step totals for ~1%)
-TIMING_SAMPLE = 32
+#: read batches smaller than this are enriched inline, not in a worker process: at low load the
+#: round trip would only add latency (measured in BENCHMARKS.md), and one core has room to spare
+INLINE_RECORDS = 1_000
 
 #: acknowledged records waiting beyond which the pipeline is "behind" (more than about a
 #: second of work at the measured rates): it then flushes less often (`backlog_flush_interval`)
@@ -45,6 +45,9 @@ BACKLOG_RECORDS = 20_000
 RESTORE_WINDOW_SECONDS = 4 * 3600
 
 telemetry.describe("footfall_pipeline_records_total", "Spool records processed by the pipeline.")
+telemetry.describe(
+    "footfall_pipeline_worker_records_total", "Spool records enriched in worker processes."
+)
 telemetry.describe("footfall_pipeline_dropped_total", "Hits dropped by the pipeline, by reason.")
 telemetry.describe("footfall_pipeline_rows_total", "Rows written to the event store, by table.")
 telemetry.describe("footfall_pipeline_flush_seconds_total", "Time spent writing batches.")
@@ -91,6 +94,8 @@ class Pipeline:
         backlog_staleness: float = 5.0,
         backlog_flush_interval: float = 1.0,
         backlog_records: int = BACKLOG_RECORDS,
+        workers: WorkerSpec | None = None,
+        inline_records: int = INLINE_RECORDS,
     ) -> None:
         self.spool = spool
         self.store = store
@@ -108,6 +113,10 @@ class Pipeline:
         self.position = store.checkpoint()
         self.committed = self.position  # written to the store
         self.handed = self.position  # handed to the writer (committed once written)
+        self._read = self.position  # read from the spool (maybe still with a worker)
+        self.workers = workers  # None: enrich inline only
+        self.inline_records = inline_records
+        self._pool: EnrichPool | None = None  # started on the first large batch
         self._events: list[dict[str, Any]] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -131,6 +140,19 @@ class Pipeline:
         self._writer.start()
         self._thread = threading.Thread(target=self._run, name="footfall-pipeline", daemon=True)
         self._thread.start()
+
+    def start_workers(self, wait: float = 0.0) -> bool:
+        """Start the worker processes now, before `start` (an import knows a backlog is coming);
+        wait up to `wait` seconds for them to be ready. Whether they are."""
+        if self.workers is None:
+            return False
+        if self._pool is None:
+            self._pool = EnrichPool(self.workers)
+        try:
+            return self._pool.wait_ready(wait) if wait > 0 else False
+        except WorkerGone:
+            self._lose_workers()
+            return False
 
     def stop(self, timeout: float = 30.0) -> None:
         """Process what is already spooled, write it, and stop the worker."""
@@ -158,25 +180,112 @@ class Pipeline:
         try:
             while True:
                 stopping = self._stop.is_set()
-                records = self.spool.read(self.position, self.read_batch)
-                if records:
-                    self.process(records)
-                if self._due() or (stopping and not records):
-                    self.flush(final=stopping and not records)
-                if stopping and not records:
+                records = self._read_more()
+                pool = self._pool
+                if (
+                    pool is not None
+                    and pool.pending
+                    and (not records or pool.pending >= pool.capacity)
+                ):
+                    self._take()
+                busy = bool(records) or self._in_flight()
+                if self._due() or (stopping and not busy):
+                    self.flush(final=stopping and not busy)
+                if stopping and not busy:
                     self._hand(None)
                     if self._writer is not None:
                         self._writer.join()
                     return
                 if self.error is not None:
                     raise RuntimeError("the store writer stopped") from self.error
-                if not records:
+                if not busy:
                     wait = max(0.0, self.flush_interval - (time.monotonic() - self._last_flush))
-                    self.spool.wait(self.position, min(wait, 0.05) if self._events else 0.2)
+                    self.spool.wait(self._read, min(wait, 0.05) if self._events else 0.2)
         except BaseException as e:  # the worker must never die silently
             self.error = e
             log.exception("pipeline worker stopped")
             raise
+        finally:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+
+    def _in_flight(self) -> bool:
+        return self._pool is not None and self._pool.pending > 0
+
+    def _read_more(self) -> list[tuple[int, bytes]]:
+        """Read the next batch and enrich it inline or hand it to a worker; [] when none."""
+        pool = self._pool
+        if pool is not None and pool.pending >= pool.capacity:
+            return []
+        records = self.spool.read(self._read, self.read_batch)
+        if not records:
+            return records
+        self._read = records[-1][0]
+        if self._to_workers(len(records)):
+            assert self._pool is not None
+            self._pool.submit(records)
+        else:
+            self.process(records)
+        return records
+
+    def _to_workers(self, size: int) -> bool:
+        """Whether a read batch goes to the workers (starting them on the first large batch).
+
+        Batches stay in spool order: once one is in flight, every later one follows it.
+        """
+        pool = self._pool
+        if pool is not None and pool.pending:
+            return True
+        if self.workers is None or size < self.inline_records:
+            return False
+        if pool is None:
+            self._pool = EnrichPool(self.workers)
+            return False  # inline until the workers have started
+        try:
+            return pool.ready()
+        except WorkerGone:
+            self._lose_workers()
+            return False
+
+    def _take(self) -> None:
+        """Sessionize the oldest batch a worker enriched (redo it inline if the worker died)."""
+        assert self._pool is not None
+        try:
+            records, items, seconds = self._pool.take()
+        except WorkerGone:
+            self._lose_workers()
+            return
+        publish_seconds(seconds)
+        ready: list[tuple[Hit, AppSettings]] = []
+        apps: dict[str, AppSettings | None] = {}
+        for item in items:
+            if type(item) is str:
+                telemetry.inc("footfall_pipeline_dropped_total", reason=item)
+                continue
+            hit = Hit(*item)
+            website_id = hit.website_id
+            app = (
+                apps[website_id]
+                if website_id in apps
+                else apps.setdefault(website_id, self.directory.settings(website_id))
+            )
+            if app is None:
+                telemetry.inc("footfall_pipeline_dropped_total", reason=Reason.UNKNOWN_APP.value)
+            else:
+                ready.append((hit, app))
+        self._sessionize(ready, records[-1][0], len(records))
+        telemetry.inc("footfall_pipeline_worker_records_total", len(records))
+
+    def _lose_workers(self) -> None:
+        """A worker died: enrich inline from now on, redoing the batches it had not answered."""
+        assert self._pool is not None
+        left = self._pool.abandon()
+        self._pool = None
+        self.workers = None
+        log.error("an enrichment worker stopped; enriching inline from now on")
+        for records in left:
+            self.process(records)
 
     def _due(self) -> bool:
         if len(self._events) >= self.flush_max_rows:
@@ -206,12 +315,18 @@ class Pipeline:
         the sessionizer asks the store once for all visitors of the batch it has not cached.
         """
         ready: list[tuple[Hit, AppSettings]] = []
+        directory, steps, timer = self.directory, self.steps, self._timer
         for seq, payload in records:
-            item = self._enrich(seq, payload)
+            item = enrich(seq, payload, directory, steps, timer)
             if isinstance(item, Reason):
                 telemetry.inc("footfall_pipeline_dropped_total", reason=item.value)
             else:
                 ready.append(item)
+        if records:
+            self._sessionize(ready, records[-1][0], len(records))
+
+    def _sessionize(self, ready: list[tuple[Hit, AppSettings]], last_seq: int, count: int) -> None:
+        """Sessionize enriched hits in spool order; `last_seq` ends the batch of `count` records."""
         if ready:
             self.sessionizer.prefetch(ready, self.store.visitor_histories)
         events = self._events
@@ -224,35 +339,9 @@ class Pipeline:
             if reason is not None:
                 telemetry.inc("footfall_pipeline_dropped_total", reason=reason.value)
             events.extend(rows)
-        if records:
-            self.position = records[-1][0]
-        telemetry.inc("footfall_pipeline_records_total", len(records))
-
-    def _enrich(self, seq: int, payload: bytes) -> tuple[Hit, AppSettings] | Reason:
-        """Decode, parse and run the steps over one record; a Reason when it is dropped."""
-        try:
-            hit = parse_hit(RawRecord.decode(payload, seq))
-        except InvalidRequest as e:
-            return e.reason
-        except ValueError:
-            return Reason.CORRUPT_RECORD
-        app = self.directory.settings(hit.website_id)
-        if app is None:
-            return Reason.UNKNOWN_APP
-        try:
-            if seq % TIMING_SAMPLE == 0:
-                reason = self._timer.run(hit, app)
-                if reason is not None:
-                    return reason
-            else:
-                for step in self.steps:
-                    reason = step(hit, app)
-                    if reason is not None:
-                        return reason
-        except Exception:  # bad input must never stop the pipeline: count it and go on
-            log.exception("hit failed in the pipeline steps", extra={"seq": seq})
-            return Reason.INVALID
-        return hit, app
+        self.position = last_seq
+        self._read = max(self._read, last_seq)
+        telemetry.inc("footfall_pipeline_records_total", count)
 
     def flush(self, final: bool = False) -> None:
         """Hand pending rows, changed sessions and the position to the writer (one transaction).

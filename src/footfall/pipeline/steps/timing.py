@@ -54,8 +54,18 @@ class StepTimer:
 
     def publish(self) -> None:
         """Adds the accumulated times to telemetry and starts over."""
-        for name, total in self._seconds.items():
-            if total:
-                telemetry.inc(METRIC, total * self.scale, step=name)
+        publish_seconds(self.take())
+
+    def take(self) -> dict[str, float]:
+        """The accumulated (scaled) seconds per step, and start over (a worker hands them back)."""
+        taken = {name: total * self.scale for name, total in self._seconds.items() if total}
+        for name in self._seconds:
             self._seconds[name] = 0.0
         self._hits = 0
+        return taken
+
+
+def publish_seconds(seconds: dict[str, float]) -> None:
+    """Adds per-step seconds (from `StepTimer.take`, maybe of another process) to telemetry."""
+    for name, total in seconds.items():
+        telemetry.inc(METRIC, total, step=name)
