@@ -77,6 +77,8 @@ class Server:
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
+        self.proc.kill()  # why: a server left running would outlive the test run
+        self.proc.wait()
         raise RuntimeError(f"footfall serve did not become healthy: {self.log.read_text()[-3000:]}")
 
     def kill(self) -> None:
