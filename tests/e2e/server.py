@@ -77,6 +77,8 @@ class Server:
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
+        self.proc.kill()  # why: a server left running would outlive the test run
+        self.proc.wait()
         raise RuntimeError(f"footfall serve did not become healthy: {self.log.read_text()[-3000:]}")
 
     def kill(self) -> None:
@@ -120,8 +122,29 @@ class Server:
         raise AssertionError(f"pipeline not idle: {self.metrics()}")
 
 
-def store_counts(data_dir: Path, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-    """Query the server's DuckDB file directly (the server must be stopped: DuckDB locks the file)."""
+#: the event stores a server can run on: DuckDB (the default) and ClickHouse in-process (chDB)
+BACKENDS = ("duckdb", "chdb")
+
+
+def events_env(data_dir: Path, backend: str) -> dict[str, str]:
+    """The environment that puts a server's event store on `backend` (duckdb: the default)."""
+    return {"FOOTFALL_EVENTS_URL": f"chdb://{data_dir / 'chdb'}"} if backend == "chdb" else {}
+
+
+def store_counts(
+    data_dir: Path, sql: str, params: Sequence[Any] = (), *, backend: str = "duckdb"
+) -> list[tuple[Any, ...]]:
+    """Query the server's event store directly (the server must be stopped: DuckDB locks the
+    file, chDB its directory). On chDB `FROM sessions` reads `FROM sessions FINAL`: the newest
+    version of each session row, before any merge, as DuckDB holds it."""
+    if backend == "chdb":
+        from footfall.store.clickhouse import ClickHouseStore, parse_url
+
+        store = ClickHouseStore(parse_url(f"chdb://{data_dir / 'chdb'}"))
+        try:
+            return store.execute(sql.replace("FROM sessions", "FROM sessions FINAL"), params)
+        finally:
+            store.close()
     import duckdb
 
     con = duckdb.connect(str(data_dir / "events.duckdb"), read_only=True)

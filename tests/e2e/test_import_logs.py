@@ -1,16 +1,20 @@
 """`footfall import-logs` end to end: a generated access log with known truth, imported through
-the real CLI into a real data dir, counted in the real DuckDB file; refused while serving."""
+the real CLI into a real data dir, counted in the real DuckDB file (or chDB store); refused while
+serving."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from e2e.conftest import Provisioned
-from e2e.server import BIN, Server, store_counts
+from e2e.server import BACKENDS, BIN, Server, events_env, store_counts
 from scenarios.access_log import AccessLog, Flags, Truth, generate, summary, truth
 
 COUNTS = (
@@ -20,18 +24,21 @@ COUNTS = (
 )
 
 
-def stored(data_dir: Path) -> Truth:
+def stored(data_dir: Path, backend: str = "duckdb") -> Truth:
     """Page views, downloads, sessions and visitors in the event store."""
-    [row] = store_counts(data_dir, COUNTS)
+    [row] = store_counts(data_dir, COUNTS, backend=backend)
     return Truth(*row)
 
 
-def import_logs(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def import_logs(
+    data_dir: Path, *args: str, backend: str = "duckdb"
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(BIN), "--data-dir", str(data_dir), "import-logs", "--json", *args],
         capture_output=True,
         text=True,
         timeout=300,
+        env={**os.environ, **events_env(data_dir, backend)},
     )
 
 
@@ -41,20 +48,24 @@ def summary_of(out: dict[str, Any]) -> dict[str, int]:
     return {k: v for k, v in counts.items() if v}
 
 
-def test_native_import_stores_the_truth_once(provisioned: Provisioned, tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_native_import_stores_the_truth_once(
+    provisioned: Provisioned, tmp_path: Path, backend: str
+) -> None:
+    d = provisioned.data_dir
     log = generate()
     path = tmp_path / "access.log"
     path.write_text(log.text())
-    done = import_logs(provisioned.data_dir, "--idsite", provisioned.app_id, str(path))
+    done = import_logs(d, "--idsite", provisioned.app_id, str(path), backend=backend)
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert summary_of(out) == summary(log)
     assert out["files"][0]["format"] == "ncsa_extended" and out["pipeline_dropped"] == {}
-    assert stored(provisioned.data_dir) == truth(log)
-    again = import_logs(provisioned.data_dir, "--idsite", str(provisioned.app_alias), str(path))
+    assert stored(d, backend) == truth(log)
+    again = import_logs(d, "--idsite", str(provisioned.app_alias), str(path), backend=backend)
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["already_imported"] == len(log.lines)
-    assert stored(provisioned.data_dir) == truth(log)
+    assert stored(d, backend) == truth(log)
 
 
 def test_native_import_of_a_gzipped_vhost_log_with_every_class(

@@ -1,10 +1,12 @@
-"""The pipeline over a real spool and a real DuckDB file: checkpoints, replay, bad input."""
+"""The pipeline over a real spool and a real DuckDB file (or chDB store): checkpoints, replay,
+bad input."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,9 +33,10 @@ def _record(params: dict[str, str], ts: float | None = None) -> bytes:
     ).encode()
 
 
-def _pipeline(tmp: Path) -> tuple[Spool, EventStore, Pipeline]:
+def _pipeline(tmp: Path, backend: str = "duckdb") -> tuple[Spool, EventStore, Pipeline]:
     spool = Spool(tmp / "spool")
-    store = open_store(f"duckdb:///{tmp / 'events.duckdb'}")
+    dsn = f"chdb://{tmp / 'chdb'}" if backend == "chdb" else f"duckdb:///{tmp / 'events.duckdb'}"
+    store = open_store(dsn)
     store.migrate()
     return spool, store, Pipeline(spool, store, StaticDirectory([APP]), STEPS)
 
@@ -44,8 +47,16 @@ def _drain(pipe: Pipeline, spool: Spool) -> None:
     pipe.flush()
 
 
-def test_rows_and_checkpoint_commit_together_and_replay_adds_nothing(tmp_path: Path) -> None:
-    spool, store, pipe = _pipeline(tmp_path)
+def _sessions(store: EventStore) -> str:
+    """The sessions table as a count reads it (ClickHouse: FINAL, the newest versions)."""
+    return "sessions FINAL" if store.dialect == "clickhouse" else "sessions"
+
+
+@pytest.mark.parametrize("backend", ("duckdb", "chdb"))
+def test_rows_and_checkpoint_commit_together_and_replay_adds_nothing(
+    tmp_path: Path, backend: str
+) -> None:
+    spool, store, pipe = _pipeline(tmp_path, backend)
     spool.append(
         [
             _record({"url": f"https://shop.example.com/{i}", "_id": f"{i % 3:016x}"})
@@ -63,7 +74,7 @@ def test_rows_and_checkpoint_commit_together_and_replay_adds_nothing(tmp_path: P
     # the restored sessions continue: a new hit of visitor 0 joins its open session
     spool.append([_record({"url": "https://shop.example.com/more", "_id": f"{0:016x}"})])
     _drain(pipe2, spool)
-    assert store.execute("SELECT count(*) FROM sessions")[0][0] == 3
+    assert store.execute(f"SELECT count(*) FROM {_sessions(store)}")[0][0] == 3
     store.close()
     spool.close()
 
@@ -164,10 +175,11 @@ def test_step_times_are_published_per_step(tmp_path: Path) -> None:
     spool.close()
 
 
+@pytest.mark.parametrize("backend", ("duckdb", "chdb"))
 def test_behind_the_spool_sessions_are_rewritten_less_often_and_end_exact(
-    tmp_path: Path,
+    tmp_path: Path, backend: str
 ) -> None:
-    spool, store, _ = _pipeline(tmp_path)
+    spool, store, _ = _pipeline(tmp_path, backend)
     clock = [100.0]
     pipe = Pipeline(
         spool, store, StaticDirectory([APP]), STEPS, backlog_records=50, backlog_staleness=5.0
@@ -196,7 +208,7 @@ def test_behind_the_spool_sessions_are_rewritten_less_often_and_end_exact(
     assert written[0] == 4 and written[1:6] == [0, 0, 0, 0, 4]
     assert written[-3:] == [4, 4, 4]
     pipe.flush(final=True)
-    rows = store.execute("SELECT count(*), sum(session_total_page_views) FROM sessions")
+    rows = store.execute(f"SELECT count(*), sum(session_total_page_views) FROM {_sessions(store)}")
     assert rows[0] == (4, 200)
     store.close()
     spool.close()

@@ -2,8 +2,9 @@
 
 The compiler splits an aggregate with a distinct count and a time bucket dimension into slices
 only when the store holds enough rows (`ROWS_PER_SLICE`); these tests force the slicing on a
-small real DuckDB file by passing a large `volume`, over periods that cross DST changes
-(including one at local midnight), and compare with the unsliced SQL and with counts made here.
+small real DuckDB file and chDB store by passing a large `volume`, over periods that cross DST
+changes (including one at local midnight), and compare with the unsliced SQL and with counts made
+here.
 """
 
 from __future__ import annotations
@@ -20,14 +21,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from footfall.query import dates
-from footfall.query.compile import MAX_SLICES, ROWS_PER_SLICE, Compiler
-from footfall.query.dialects import DuckDBDialect
+from footfall.query.compile import MAX_SLICES, ROWS_PER_SLICE
 from footfall.query.execute import run
 from footfall.query.parse import Site, parse
+from footfall.store.clickhouse import ClickHouseStore, parse_url
 from footfall.store.duckdb import DuckDBStore
 
+from .conftest import AnyStore, compiler_for
+
 WEBSITE = "5d1c9a8e-3f0b-4c2d-9e7a-1b2c3d4e5f60"
-COMPILER = Compiler(DuckDBDialect())
 # Warsaw leaves DST on 2026-10-25 at 03:00; Santiago leaves it on 2026-04-05 at local midnight
 # (00:00 → 23:00 the day before); Kolkata is 5:30 ahead. Every period crosses a week and a month.
 ZONES = {
@@ -81,11 +83,18 @@ def _rows() -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     return events, sessions
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DuckDBStore, list[Any]]]:
-    path: Path = tmp_path_factory.mktemp("slices") / "events.duckdb"
+# why module scope: chDB runs one engine directory per process (see `query_store`)
+@pytest.fixture(scope="module", params=("duckdb", "chdb"))
+def store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[AnyStore, list[Any]]]:
+    path: Path = tmp_path_factory.mktemp("slices")
     events, sessions = _rows()
-    db = DuckDBStore(str(path))
+    db: AnyStore = (
+        DuckDBStore(str(path / "events.duckdb"))
+        if request.param == "duckdb"
+        else ClickHouseStore(parse_url(f"chdb://{path / 'chdb'}"))
+    )
     db.migrate()
     db.write(events, sessions, checkpoint=1)
     yield db, sessions
@@ -98,11 +107,12 @@ def _query(timezone: str, body: dict[str, Any]) -> Any:
     return parse(full, "query", lambda w: Site((WEBSITE,), timezone))
 
 
-def _both(db: DuckDBStore, timezone: str, body: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+def _both(db: AnyStore, timezone: str, body: dict[str, Any]) -> tuple[list[Any], list[Any]]:
     """(unsliced rows, sliced rows) of one query; the sliced SQL must have branches."""
     query = _query(timezone, body)
-    plain = COMPILER.compile(query, 0)
-    sliced = COMPILER.compile(query, MAX_SLICES * ROWS_PER_SLICE)
+    compiler = compiler_for(db)
+    plain = compiler.compile(query, 0)
+    sliced = compiler.compile(query, MAX_SLICES * ROWS_PER_SLICE)
     assert "UNION ALL" not in plain.sql
     assert sliced.sql.count("UNION ALL") >= 1
     return db.execute(plain.sql, plain.params), db.execute(sliced.sql, sliced.params)
@@ -149,7 +159,7 @@ BODIES: list[dict[str, Any]] = [
 @pytest.mark.parametrize("bucket", BUCKETS)
 @pytest.mark.parametrize("body", BODIES, ids=["session", "breakdown", "joined", "having"])
 def test_sliced_answer_is_the_unsliced_one(
-    store: tuple[DuckDBStore, list[Any]], timezone: str, bucket: str | None, body: dict[str, Any]
+    store: tuple[AnyStore, list[Any]], timezone: str, bucket: str | None, body: dict[str, Any]
 ) -> None:
     db, _ = store
     column = {"column_id": "timestamp"}
@@ -161,7 +171,7 @@ def test_sliced_answer_is_the_unsliced_one(
 
 
 def test_daily_visitors_count_each_visitor_once_a_local_day(
-    store: tuple[DuckDBStore, list[Any]],
+    store: tuple[AnyStore, list[Any]],
 ) -> None:
     db, sessions = store
     zone = ZoneInfo("America/Santiago")
@@ -185,23 +195,24 @@ def test_daily_visitors_count_each_visitor_once_a_local_day(
     assert sliced == plain
 
 
-def test_small_stores_are_not_sliced(store: tuple[DuckDBStore, list[Any]]) -> None:
+def test_small_stores_are_not_sliced(store: tuple[AnyStore, list[Any]]) -> None:
     db, _ = store
+    compiler = compiler_for(db)
     query = _query(
         "Europe/Warsaw", {"columns": [{"column_id": "timestamp"}, {"column_id": "visitors"}]}
     )
-    first = COMPILER.compile(query)
+    first = compiler.compile(query)
     assert first.volume is not None  # the store is asked how many rows the period holds
     counted = db.execute(*first.volume)[0][0]
     assert 0 < counted < ROWS_PER_SLICE
-    assert "UNION ALL" not in COMPILER.compile(query, counted).sql
+    assert "UNION ALL" not in compiler.compile(query, counted).sql
     # no distinct count: nothing to gain, no count asked
     sums = _query(
         "Europe/Warsaw", {"columns": [{"column_id": "timestamp"}, {"column_id": "sessions"}]}
     )
-    assert COMPILER.compile(sums).volume is None
-    assert "UNION ALL" not in COMPILER.compile(sums, 10**9).sql
-    assert run(db, COMPILER, query, {}).count == 15
+    assert compiler.compile(sums).volume is None
+    assert "UNION ALL" not in compiler.compile(sums, 10**9).sql
+    assert run(db, compiler, query, {}).count == 15
 
 
 UNITS = ["hour", "day", "week", "month", "quarter", "year"]

@@ -5,18 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from footfall.query.compile import Compiler
-from footfall.query.dialects import DuckDBDialect
+import pytest
+
 from footfall.query.execute import run
 from footfall.query.model import ColumnRef, Period, Query
+from footfall.store.clickhouse import ClickHouseStore, parse_url
 from footfall.store.duckdb import DuckDBStore
+
+from .conftest import AnyStore, compiler_for
 
 WEBSITE = "0b6e6c34-2a59-4d6b-9a0e-6f1d5f1c2a01"
 T0 = datetime(2026, 11, 2, 12).timestamp() - datetime(1970, 1, 1).timestamp()
 
 
-def test_time_on_page_is_never_negative(tmp_path: Path) -> None:
-    store = DuckDBStore(str(tmp_path / "events.duckdb"))
+@pytest.mark.parametrize("backend", ("duckdb", "chdb"))
+def test_time_on_page_is_never_negative(tmp_path: Path, backend: str) -> None:
+    store: AnyStore = (
+        DuckDBStore(str(tmp_path / "events.duckdb"))
+        if backend == "duckdb"
+        else ClickHouseStore(parse_url(f"chdb://{tmp_path / 'chdb'}"))
+    )
     store.migrate()
     base = {"website_id": WEBSITE, "session_id": 1}
     events = [
@@ -47,6 +55,6 @@ def test_time_on_page_is_never_negative(tmp_path: Path) -> None:
         columns=(ColumnRef("time_on_page", "max"),),
     )
     try:
-        assert run(store, Compiler(DuckDBDialect()), query, {}).rows == [[0]]
+        assert run(store, compiler_for(store), query, {}).rows == [[0]]
     finally:
         store.close()

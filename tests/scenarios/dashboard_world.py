@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from e2e.server import Server
+from e2e.server import Server, events_env
 from footfall.meta import services
 from footfall.meta.store import MetaStore
 from scenarios.traffic import BOT_UA, DESKTOP_UAS, generate
@@ -113,11 +113,12 @@ def set_up(data_dir: Path) -> tuple[str, str, str]:
         meta.close()
 
 
-def serve_world(data_dir: Path) -> Iterator[World]:
-    """Start the server, send the traffic, wait until it is stored; stop at the end."""
+def serve_world(data_dir: Path, backend: str = "duckdb") -> Iterator[World]:
+    """Start the server on the event store `backend`, send the traffic, wait until it is stored;
+    stop at the end."""
     data_dir.mkdir(parents=True, exist_ok=True)
     shop, other, token_auth = set_up(data_dir)
-    server = Server(data_dir)
+    server = Server(data_dir, events_env(data_dir, backend))
     server.start()
     try:
         requests, _ = generate(shop)

@@ -16,6 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from e2e.server import BACKENDS
 from scenarios.dashboard_world import OWNER, VIEWER, World, device_class, serve_world
 
 pytestmark = pytest.mark.e2e
@@ -23,9 +24,11 @@ pytestmark = pytest.mark.e2e
 RANGE = "range=custom&from=2026-11-01&to=2026-11-05&compare=previous"
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    yield from serve_world(tmp_path_factory.mktemp("dashboard") / "data")
+@pytest.fixture(scope="module", params=BACKENDS)
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    yield from serve_world(tmp_path_factory.mktemp("dashboard") / "data", str(request.param))
 
 
 def csrf_of(html: str) -> str:

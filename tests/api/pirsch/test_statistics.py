@@ -1,4 +1,5 @@
-"""Pirsch statistics over HTTP: a real DuckDB file of generated visits, exact numbers per endpoint.
+"""Pirsch statistics over HTTP: a real DuckDB file and a real chDB store of generated visits, exact
+numbers per endpoint on both.
 
 The visits are written as the pipeline writes Pirsch traffic (page views with their tags as
 custom variables, Pirsch events as custom events with their metadata in the same slots); the
@@ -25,6 +26,7 @@ from footfall.auth.access import SCOPE_KEY, Authorizer
 from footfall.auth.tokens import KeyRing
 from footfall.meta import pirsch, pirsch_objects, services
 from footfall.meta.store import MetaStore
+from footfall.store.clickhouse import ClickHouseStore, parse_url
 from footfall.store.duckdb import DuckDBStore
 
 DAY0 = datetime(2026, 11, 2, tzinfo=UTC).timestamp()
@@ -206,7 +208,7 @@ class Client:
 class Ctx:
     """The statistics context: a real event store and metadata store."""
 
-    store: DuckDBStore
+    store: DuckDBStore | ClickHouseStore
     meta: MetaStore
 
 
@@ -220,12 +222,19 @@ class World:
     funnel_id: str
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+# why module scope: chDB runs one engine directory per process at a time
+@pytest.fixture(scope="module", params=("duckdb", "chdb"))
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
     tmp: Path = tmp_path_factory.mktemp("pirsch_stats")
     meta = MetaStore(f"sqlite:///{tmp / 'meta.sqlite'}")
     meta.migrate()
-    store = DuckDBStore(str(tmp / "events.duckdb"))
+    store: DuckDBStore | ClickHouseStore = (
+        DuckDBStore(str(tmp / "events.duckdb"))
+        if request.param == "duckdb"
+        else ClickHouseStore(parse_url(f"chdb://{tmp / 'chdb'}"))
+    )
     store.migrate()
     owner = services.create_user(meta, "owner@example.com", role="OWNER").user
     website = services.create_app(meta, name="Shop", urls=["https://shop.example.com"]).id

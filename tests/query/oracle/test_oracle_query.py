@@ -164,7 +164,7 @@ def _check(
             got, asked = oracle.query(app, dims, metrics, date_from, date_to), metrics
         else:
             got = _only(got, len(dims), [asked.index(m) for m in metrics])
-        want = answer(oracle.plan, app, dims, metrics, date_from, date_to, oracle.sessions(app))
+        want = oracle.truth.answer(app, dims, metrics, date_from, date_to)
         labels = [m.label for m in metrics]
         problems += [f"[{app}] {p}" for p in differences(want, got, len(dims), labels)]
     assert not problems, report(problems)

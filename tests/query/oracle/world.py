@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,12 +15,12 @@ from typing import Any
 
 import httpx
 
-from e2e.server import Server, cli, store_counts
+from e2e.server import Server, cli, events_env, store_counts
 from footfall.meta import services
 from footfall.meta.goals import create_goal
 from footfall.meta.store import MetaStore
 from footfall.meta.tracker import set_tracker_settings
-from query.oracle.truth import Dim, Metric, StoredSession, stored
+from query.oracle.truth import Dim, Metric, StoredSession, answer, stored
 from scenarios.oracle_traffic import (
     APPS,
     CARTS,
@@ -44,24 +46,53 @@ class Loaded:
 
 
 @dataclass
+class Truth:
+    """The plan and what follows from it, computed once and shared by the worlds of all backends."""
+
+    plan: Plan
+    _stored: dict[str, list[StoredSession]] = field(default_factory=dict)
+    _answers: dict[str, dict[tuple[Any, ...], list[Any]]] = field(default_factory=dict)
+
+    def sessions(self, app: str) -> list[StoredSession]:
+        """The app's sessions as the store must hold them."""
+        if app not in self._stored:
+            self._stored[app] = stored(self.plan, app)
+        return self._stored[app]
+
+    def answer(
+        self, app: str, dims: list[Dim], metrics: list[Metric], date_from: date, date_to: date
+    ) -> dict[tuple[Any, ...], list[Any]]:
+        """`truth.answer` over the app's sessions (each distinct question computed once)."""
+        key = repr((app, dims, metrics, date_from, date_to))
+        if key not in self._answers:
+            self._answers[key] = answer(
+                self.plan, app, dims, metrics, date_from, date_to, self.sessions(app)
+            )
+        return self._answers[key]
+
+
+@dataclass
 class Oracle:
-    """A running server over the loaded data, the plan that made it, and an API client."""
+    """A running server over the loaded data, the truth of its plan, and an API client."""
 
     server: Server
-    plan: Plan
+    truth: Truth
     app_ids: dict[str, str]
     token: str
     loaded: Loaded
     client: httpx.Client
     carts_sent_at: float  #: time.monotonic() when the CARTS app's traffic was acknowledged
-    _stored: dict[str, list[StoredSession]] = field(default_factory=dict)
+    backend: str  #: the server's event store: "duckdb" or "chdb"
     _answers: dict[str, dict[str, Any] | None] = field(default_factory=dict)
 
+    @property
+    def plan(self) -> Plan:
+        """The generated plan the server was loaded with."""
+        return self.truth.plan
+
     def sessions(self, app: str) -> list[StoredSession]:
-        """The app's sessions as the store must hold them (computed once)."""
-        if app not in self._stored:
-            self._stored[app] = stored(self.plan, app)
-        return self._stored[app]
+        """The app's sessions as the store must hold them (computed once for every backend)."""
+        return self.truth.sessions(app)
 
     def post(self, path: str, body: dict[str, Any]) -> httpx.Response:
         """POST a JSON body with the bearer token."""
@@ -154,39 +185,20 @@ def _load(server: Server, reqs: list[dict[str, str]], token_auth: str) -> int:
     return invalid
 
 
-def events_url(d: Path, backend: str) -> dict[str, str]:
-    """The environment that puts a server's event store on `backend` (duckdb: the default)."""
-    return {"FOOTFALL_EVENTS_URL": f"chdb://{d / 'chdb'}"} if backend == "chdb" else {}
-
-
-def _counts(d: Path, backend: str, sql: str) -> list[tuple[Any, ...]]:
-    """Rows of a count query on the stopped server's store, read directly (not through the API)."""
-    if backend == "duckdb":
-        return store_counts(d, sql)
-    from footfall.store.clickhouse import ClickHouseStore, parse_url
-
-    store = ClickHouseStore(parse_url(f"chdb://{d / 'chdb'}"))
-    try:
-        # why FINAL: the newest version of each session row, before any merge
-        return store.execute(sql.replace("FROM sessions", "FROM sessions FINAL"))
-    finally:
-        store.close()
-
-
 def _snapshot(d: Path, backend: str, app_ids: dict[str, str], invalid: int) -> Loaded:
     key_of = {v: k for k, v in app_ids.items()}
     events = {
         (key_of[str(w)], int(t)): int(n)
-        for w, t, n in _counts(
-            d, backend, "SELECT website_id, event_type, count(*) FROM events GROUP BY 1, 2"
+        for w, t, n in store_counts(
+            d, "SELECT website_id, event_type, count(*) FROM events GROUP BY 1, 2", backend=backend
         )
     }
     sessions: dict[str, int] = {}
     visitors: dict[str, int] = {}
-    for w, n, v in _counts(
+    for w, n, v in store_counts(
         d,
-        backend,
         "SELECT website_id, count(*), count(DISTINCT visitor_id) FROM sessions GROUP BY 1",
+        backend=backend,
     ):
         sessions[key_of[str(w)]] = int(n)
         visitors[key_of[str(w)]] = int(v)
@@ -216,15 +228,17 @@ def _bearer(server: Server, creds: dict[str, Any]) -> str:
 
 
 @contextmanager
-def running(d: Path, backend: str = "duckdb") -> Iterator[Oracle]:
+def running(d: Path, backend: str = "duckdb", truth: Truth | None = None) -> Iterator[Oracle]:
     """Load the plan into data dir `d`, snapshot the raw store, restart, and serve queries.
 
-    `backend` is the event store: "duckdb" (the default store) or "chdb" (ClickHouse in-process).
+    `backend` is the event store: "duckdb" (the default store) or "chdb" (ClickHouse in-process);
+    `truth` the plan to load and its truth (another world's, to share; a new one by default).
     """
     d.mkdir()
-    env = events_url(d, backend)
+    env = events_env(d, backend)
     app_ids, token_auth, creds = _provision(d, env)
-    p = plan()
+    truth = truth or Truth(plan())
+    p = truth.plan
     server = Server(d, env)
     server.start()
     try:
@@ -245,6 +259,55 @@ def running(d: Path, backend: str = "duckdb") -> Iterator[Oracle]:
         time.sleep(1.0)  # session rows are written within the 1-second contract
         with httpx.Client(base_url=server.url, timeout=60) as client:
             token = _bearer(server, creds)
-            yield Oracle(server, p, app_ids, token, loaded, client, sent)
+            yield Oracle(server, truth, app_ids, token, loaded, client, sent, backend)
     finally:
         server.stop()
+
+
+class Worlds:
+    """The oracle worlds of one test run, one per backend, loaded at once in background threads.
+
+    why: each world spends most of its load in its own server process and then a minute waiting
+    for the CARTS sessions to close; loaded together, two backends cost about one load and one
+    minute, and the tests of both run in between instead of after each other.
+    """
+
+    def __init__(self, root: Path, backends: tuple[str, ...]) -> None:
+        self._root = root
+        self._backends = backends
+        self._truth = Truth(plan())
+        self._worlds: dict[str, Future[Oracle]] = {}
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._errors: list[BaseException] = []
+
+    def get(self, backend: str) -> Oracle:
+        """The loaded world of `backend` (every backend starts loading on the first call)."""
+        if not self._worlds:
+            for b in dict.fromkeys((backend, *self._backends)):
+                self._worlds[b] = Future()
+                thread = threading.Thread(target=self._serve, args=(b,), name=f"oracle-{b}")
+                thread.start()
+                self._threads.append(thread)
+        return self._worlds[backend].result()
+
+    def close(self) -> None:
+        """Stop every world's server, wait for its thread, and raise what stopping raised."""
+        self._stop.set()
+        for thread in self._threads:
+            thread.join()
+        if self._errors:
+            raise self._errors[0]
+
+    def _serve(self, backend: str) -> None:
+        """Load one world, hand it over, and keep its server running until `close`."""
+        ready = self._worlds[backend]
+        try:
+            with running(self._root / backend, backend, self._truth) as world:
+                ready.set_result(world)
+                self._stop.wait()
+        except BaseException as error:
+            if ready.done():
+                self._errors.append(error)
+            else:
+                ready.set_exception(error)

@@ -28,6 +28,11 @@ _LAST_LATER_EVENT = (
     'maxOrNull("timestamp") OVER (PARTITION BY website_id, session_id, pv_id ORDER BY event_index '
     "ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING))"
 )
+#: microseconds from a page view to the end of its time on the page (NULL: no later row)
+_SPAN = (
+    f"(toUnixTimestamp64Micro(coalesce({_NEXT_PAGE_VIEW_TIME}, {_LAST_LATER_EVENT}))"
+    ' - toUnixTimestamp64Micro("timestamp"))'
+)
 #: aggregates as ClickHouse function names; a row filter becomes the -If combinator
 _AGGREGATE_FUNCTIONS = {
     "count": "count",
@@ -120,10 +125,11 @@ class ClickHouseDialect(Dialect):
         ),
         "next_event_url": _next_page_view("event_url"),
         "next_event_title": _next_page_view("event_title"),
+        # why: a batch may back-date a later row of the session (Pirsch `time`) behind its page
+        # view; a negative span is no time on the page (0), as in DuckDB, not a UInt32 that wrapped
+        # around; a NULL span (no later row) fails `< 0` and stays NULL through intDiv
         "time_on_page": (
-            "if(event_type = 1, toUInt32(intDiv(toUnixTimestamp64Micro(coalesce("
-            f'{_NEXT_PAGE_VIEW_TIME}, {_LAST_LATER_EVENT})) - toUnixTimestamp64Micro("timestamp"), '
-            "1000000)), NULL)"
+            f"if(event_type = 1, toUInt32(if({_SPAN} < 0, 0, intDiv({_SPAN}, 1000000))), NULL)"
         ),
     }
 
