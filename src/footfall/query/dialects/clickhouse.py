@@ -95,8 +95,8 @@ class ClickHouseDialect(Dialect):
         "to_month_number": "toMonth({0})",
         # extract() gives the first capture group, or the whole match without one
         "to_path": (
-            f"if({{0}} = '', '', coalesce(nullIf(extract(replaceRegexpOne("
-            f"{{0}}, '{_SCHEME}[^/?#]*', ''), '^[^?#]*'), ''), '/'))"
+            f"if({{0}} = '', '', coalesce(nullIf(extract("
+            f"{{0}}, '^(?:{_SCHEME[1:]}[^/?#]*)?([^?#]*)'), ''), '/'))"
         ),
         "to_domain": f"lower(extract({{0}}, '{_SCHEME}(?:[^@/?#]*@)?([^:/?#]*)'))",
         "strip_qs": "replaceRegexpOne({0}, '[?][^#]*', '')",
