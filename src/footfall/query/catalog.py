@@ -97,6 +97,8 @@ TRANSFORMATIONS: dict[str, Transformation] = {
         ),
         Transformation("to_start_of_year", "Date To Start Of Year", "dimension", _DATES, "date"),
         Transformation("to_hour_of_day", "Date To Hour Of Day", "dimension", _DATES, "int"),
+        # ours, not of Table 4: the minute 0-59 within the hour, for Pirsch /statistics/minutes
+        Transformation("to_minute_of_hour", "Date To Minute Of Hour", "dimension", _DATES, "int"),
         Transformation("to_day_of_week", "Date To Day Of Week", "dimension", _DATES, "int"),
         Transformation("to_month_number", "Date To Month Number", "dimension", _DATES, "int"),
         Transformation("to_path", "URL To Path", "dimension", frozenset({"str"}), "str"),

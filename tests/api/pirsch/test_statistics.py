@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -218,6 +219,7 @@ class World:
     other: str
     tokens: dict[str, str]  #: bearer of each kind of caller
     funnel_id: str
+    back_funnel_id: str  #: /pricing, then a Polish visit, then /
 
 
 @pytest.fixture(scope="module")
@@ -249,6 +251,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         {"name": "Pricing", "filter": {"path": "/pricing"}},
     ]
     funnel = pirsch_objects.add(meta, "funnel", website, {"name": "Buy", "steps": steps})
+    back = [
+        {"name": "Pricing", "filter": {"path": "/pricing"}},
+        {"name": "From Poland", "filter": {"country": "pl"}},
+        {"name": "Home", "filter": {"path": "/"}},
+    ]
+    back_funnel = pirsch_objects.add(meta, "funnel", website, {"name": "Back home", "steps": back})
     visits = generate()
     events, sessions = rows(website, visits)
     store.write(events, sessions, checkpoint=1)
@@ -272,7 +280,15 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             audience="t",
             client_id=client.credential.client_id,
         )
-    yield World(Client(app, token, website), visits, website, other, tokens, funnel["id"])
+    yield World(
+        Client(app, token, website),
+        visits,
+        website,
+        other,
+        tokens,
+        funnel["id"],
+        back_funnel["id"],
+    )
     store.close()
     meta.close()
 
@@ -441,6 +457,21 @@ def test_hours_weekdays_growth_durations(world: World) -> None:
     assert [h["hour"] for h in hours] == list(range(24))
     want = by(world.visits, lambda v: datetime.fromtimestamp(v.start, UTC).hour)
     assert {h["hour"]: h["visitors"] for h in hours if h["visitors"]} == want
+    minutes = world.client.stats("minutes")
+    assert [m["minute"] for m in minutes] == list(range(60))
+    by_minute = by(world.visits, lambda v: datetime.fromtimestamp(v.start, UTC).minute)
+    assert {m["minute"]: m["visitors"] for m in minutes if m["visitors"]} == by_minute
+    sessions_by_minute = Counter(datetime.fromtimestamp(v.start, UTC).minute for v in world.visits)
+    assert {m["minute"]: m["sessions"] for m in minutes if m["sessions"]} == sessions_by_minute
+    assert set(minutes[0]) == {"minute", *(k for k in hours[0] if k != "hour")}
+    # the minute is read in the filter's timezone: Kathmandu is UTC+5:45
+    kathmandu = ZoneInfo("Asia/Kathmandu")
+    local = [datetime.fromtimestamp(v.start, kathmandu) for v in world.visits]
+    inside = [v for v, t in zip(world.visits, local, strict=True) if str(t.date()) in PERIOD_DAYS]
+    shifted = world.client.stats("minutes", tz="Asia/Kathmandu")
+    assert {m["minute"]: m["visitors"] for m in shifted if m["visitors"]} == by(
+        inside, lambda v: datetime.fromtimestamp(v.start, kathmandu).minute
+    )
     weekdays = world.client.stats("weekdays")
     assert [w["weekday"] for w in weekdays] == list(range(1, 8))
     growth = world.client.stats("growth")
@@ -649,16 +680,50 @@ def test_include_title_groups_pages_by_title(world: World) -> None:
     assert sum(p["views"] for p in titled) == sum(len(v.pages) for v in world.visits)
 
 
+def in_order(visit: Visit, steps: list[Callable[[Visit, str], bool]]) -> int:
+    """How many steps one visit went through in order (a step may match the page of the
+    previous one: a session-level step does)."""
+    at, done = 0, 0
+    for step in steps:
+        found = next((i for i in range(at, len(visit.pages)) if step(visit, visit.pages[i])), None)
+        if found is None:
+            break
+        at, done = found, done + 1
+    return done
+
+
+def funnel_truth(visits: list[Visit], steps: list[Callable[[Visit, str], bool]]) -> list[int]:
+    reached = [in_order(v, steps) for v in visits]
+    return [
+        len({v.visitor for v, n in zip(visits, reached, strict=True) if n > k})
+        for k in range(len(steps))
+    ]
+
+
 def test_funnel(world: World) -> None:
     answer = world.client.stats("funnel", funnel_id=world.funnel_id)
     assert answer["definition"]["name"] == "Buy"
     assert [s["name"] for s in answer["definition"]["steps"]] == ["Home", "Pricing"]
-    home = {v.visitor for v in world.visits if "/" in v.pages}
-    both = home & {v.visitor for v in world.visits if "/pricing" in v.pages}
+    home, both = funnel_truth(world.visits, [lambda v, p: p == "/", lambda v, p: p == "/pricing"])
+    # the traffic has visits that saw /pricing only before /: they must not count
+    unordered = {v.visitor for v in world.visits if "/" in v.pages} & {
+        v.visitor for v in world.visits if "/pricing" in v.pages
+    }
+    assert len(unordered) > both
     first, second = answer["data"]
-    assert (first["step"], first["visitors"], first["relative_visitors"]) == (1, len(home), 1.0)
-    assert (second["visitors"], second["dropped"]) == (len(both), len(home) - len(both))
-    assert second["drop_off"] == pytest.approx(1 - len(both) / len(home))
+    assert first == {
+        "step": 1,
+        "visitors": home,
+        "relative_visitors": 1.0,
+        "previous_visitors": 0,
+        "relative_previous_visitors": 0.0,
+        "dropped": 0,
+        "drop_off": 0.0,
+    }
+    assert (second["visitors"], second["dropped"]) == (both, home - both)
+    assert second["previous_visitors"] == home and second["relative_previous_visitors"] == 1.0
+    assert second["relative_visitors"] == pytest.approx(both / home)
+    assert second["drop_off"] == pytest.approx(1 - both / home)
     assert world.client.get("/api/v1/statistics/funnel", id=world.website, **PERIOD).json() == {
         "validation": {"funnel_id": "funnel_id is required"},
         "error": [],
@@ -667,3 +732,19 @@ def test_funnel(world: World) -> None:
         "/api/v1/statistics/funnel", id=world.other, funnel_id=world.funnel_id, **PERIOD
     )
     assert missing.status_code == 404
+
+
+def test_funnel_steps_in_order_within_a_visit(world: World) -> None:
+    """/pricing, then (on that page or later) a Polish visit, then / after it: out-of-order
+    visits and a step that only says something of the session."""
+    answer = world.client.stats("funnel", funnel_id=world.back_funnel_id)
+    want = funnel_truth(
+        world.visits,
+        [
+            lambda v, p: p == "/pricing",
+            lambda v, p: v.country == "PL",
+            lambda v, p: p == "/",
+        ],
+    )
+    assert [s["visitors"] for s in answer["data"]] == want
+    assert want[2] > 0 and want[2] < want[1] < want[0]

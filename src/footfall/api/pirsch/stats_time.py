@@ -1,5 +1,5 @@
-"""Pirsch totals and time series: total, visitor, durations, growth, hours, weekdays, active,
-platform and screen classes (api-notes §5)."""
+"""Pirsch totals and time series: total, visitor, durations, growth, hours, minutes, weekdays,
+active, platform and screen classes (api-notes §5)."""
 
 from __future__ import annotations
 
@@ -132,6 +132,12 @@ def hours(runner: Runner, f: Filter, meta: MetaStore) -> list[dict[str, Any]]:
     return _by_index(runner, f, "to_hour_of_day", "hour", range(24))
 
 
+def minutes(runner: Runner, f: Filter, meta: MetaStore) -> list[dict[str, Any]]:
+    """/statistics/minutes: the main metrics for each minute 0-59 of the hour (Pirsch core
+    `ByMinute`: grouped by the minute within the hour, in the filter's timezone)."""
+    return _by_index(runner, f, "to_minute_of_hour", "minute", range(60))
+
+
 def weekdays(runner: Runner, f: Filter, meta: MetaStore) -> list[dict[str, Any]]:
     """/statistics/weekdays: the main metrics per weekday, 1 = Monday … 7 = Sunday."""
     return _by_index(runner, f, "to_day_of_week", "weekday", range(1, 8))
@@ -196,6 +202,7 @@ ANSWERS = {
     "duration/page": page_duration,
     "growth": growth,
     "hours": hours,
+    "minutes": minutes,
     "weekdays": weekdays,
     "active": active,
     "platform": platform,

@@ -91,6 +91,7 @@ class ClickHouseDialect(Dialect):
         "to_start_of_quarter": "toStartOfQuarter({0})",
         "to_start_of_year": "toStartOfYear({0})",
         "to_hour_of_day": "toHour({0})",
+        "to_minute_of_hour": "toMinute({0})",
         "to_day_of_week": "toDayOfWeek({0})",  # mode 0: Monday 1 … Sunday 7, like isodow
         "to_month_number": "toMonth({0})",
         # extract() gives the first capture group, or the whole match without one

@@ -57,6 +57,7 @@ class DuckDBDialect(Dialect):
         "to_start_of_quarter": "CAST(date_trunc('quarter', {0}) AS DATE)",
         "to_start_of_year": "CAST(date_trunc('year', {0}) AS DATE)",
         "to_hour_of_day": "hour({0})",
+        "to_minute_of_hour": "minute({0})",
         "to_day_of_week": "isodow({0})",
         "to_month_number": "month({0})",
         # why one anchored regex with a capture group: a regexp_replace (a new string a row)
