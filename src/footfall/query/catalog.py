@@ -14,7 +14,12 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-from footfall.model.columns import EVENT_COLUMN_NAMES, SESSION_COLUMN_NAMES
+from footfall.model.columns import (
+    CUSTOM_SLOTS,
+    EVENT_COLUMN_NAMES,
+    EVENT_VARIABLE_SLOTS,
+    SESSION_COLUMN_NAMES,
+)
 
 Kind = Literal["metric", "dimension"]
 
@@ -175,6 +180,20 @@ def columns() -> dict[str, CatalogColumn]:
         out[column_id] = CatalogColumn(
             column_id, name, "dimension", scope, type_, db_type, nullable == "True"
         )
+    # the seed's table stops at slot 5; the store has EVENT_VARIABLE_SLOTS event custom variables
+    # (DATA-MODEL §1.6), described like the seed's first slot
+    for k in range(CUSTOM_SLOTS + 1, EVENT_VARIABLE_SLOTS + 1):
+        for part in ("key", "value"):
+            first = out[f"event_custom_variable_{part}_1"]
+            out[f"event_custom_variable_{part}_{k}"] = CatalogColumn(
+                f"event_custom_variable_{part}_{k}",
+                first.name.replace(" 1", f" {k}"),
+                "dimension",
+                first.scope,
+                first.type,
+                first.db_type,
+                first.nullable,
+            )
     for integration, kind, name, column_id, scope, type_ in _rows("query_integrations.tsv"):
         kind_: Kind = "metric" if kind == "metric" else "dimension"
         out[column_id] = CatalogColumn(

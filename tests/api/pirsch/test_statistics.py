@@ -1,8 +1,8 @@
 """Pirsch statistics over HTTP: a real DuckDB file of generated visits, exact numbers per endpoint.
 
-The visits are written as the pipeline writes Pirsch traffic (page views with their tags as
-custom variables, Pirsch events as custom events with their metadata in the same slots); the
-truth is computed from the same list in Python.
+The visits are written as the pipeline writes Pirsch traffic (page views with their tags in
+custom variable slots 6..10, Pirsch events as custom events with their metadata in slots 1..5 and
+their tags in 6..10); the truth is computed from the same list in Python.
 """
 
 from __future__ import annotations
@@ -98,11 +98,12 @@ def generate(seed: int = 7, sessions: int = 90) -> list[Visit]:
     return visits
 
 
-def _slots(pairs: dict[str, str], prefix: str) -> dict[str, str]:
+def _slots(pairs: dict[str, str], first: int) -> dict[str, str]:
+    """Custom variable columns from slot `first` on: event metadata from 1, tags from 6."""
     out = {}
-    for k, (key, value) in enumerate(sorted(pairs.items()), start=1):
-        out[f"{prefix}_custom_variable_key_{k}"] = key
-        out[f"{prefix}_custom_variable_value_{k}"] = value
+    for k, (key, value) in enumerate(sorted(pairs.items()), start=first):
+        out[f"event_custom_variable_key_{k}"] = key
+        out[f"event_custom_variable_value_{k}"] = value
     return out
 
 
@@ -125,7 +126,7 @@ def rows(website: str, visits: list[Visit]) -> tuple[list[dict[str, Any]], list[
                     "is_entry": int(i == 0),
                     "event_url": f"https://shop.example.com{path}?utm=x",
                     "event_title": f"Title {path}",
-                    **_slots(v.tags, "event"),
+                    **_slots(v.tags, 6),
                 }
             )
             index += 1
@@ -143,7 +144,9 @@ def rows(website: str, visits: list[Visit]) -> tuple[list[dict[str, Any]], list[
                     "custom_event_action": name,
                     "custom_event_name": name,
                     "custom_event_value": float(duration),
-                    **_slots(meta, "event"),
+                    # a Pirsch event carries its metadata and its hit's tags, apart
+                    **_slots(meta, 1),
+                    **_slots(v.tags, 6),
                 }
             )
             index += 1
@@ -492,8 +495,10 @@ def test_hours_weekdays_growth_durations(world: World) -> None:
 def test_tags(world: World) -> None:
     tags = world.client.stats("tags")
     tagged = [v for v in world.visits if v.tags]
-    assert [t["key"] for t in tags] == ["author"]
+    assert [t["key"] for t in tags] == ["author"]  # event metadata ("plan") is no tag
     assert tags[0]["visitors"] == visitors(tagged)
+    assert tags[0]["views"] == sum(len(v.pages) for v in tagged)
+    assert tags[0]["value"] == ""  # Pirsch's TagStats always carries `value`
     details = world.client.stats("tag/details", search="author")
     assert {d["value"]: d["views"] for d in details} == dict(
         Counter(v.tags["author"] for v in tagged for _ in v.pages)
@@ -579,6 +584,13 @@ def test_event_filters(world: World) -> None:
     pro = world.client.stats("events", meta_plan="pro")
     want = sum(1 for v in world.visits for e in v.events if e[1].get("plan") == "pro")
     assert [(e["name"], e["count"]) for e in pro] == [("Signup", want)]
+    # the tags of an event's hit filter events, and are no metadata filter
+    by_ann = world.client.stats("events", tag_author="ann")
+    want_ann = Counter(
+        e[0] for v in world.visits if v.tags.get("author") == "ann" for e in v.events
+    )
+    assert {e["name"]: e["count"] for e in by_ann} == dict(want_ann)
+    assert world.client.stats("events", meta_author="ann") == []
 
 
 def test_sort_direction_limit_offset_search(world: World) -> None:
