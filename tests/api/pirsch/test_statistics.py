@@ -476,7 +476,14 @@ def test_hours_weekdays_growth_durations(world: World) -> None:
         inside, lambda v: datetime.fromtimestamp(v.start, kathmandu).minute
     )
     weekdays = world.client.stats("weekdays")
-    assert [w["weekday"] for w in weekdays] == list(range(1, 8))
+    assert [(w["weekday"], w["hour"]) for w in weekdays] == [
+        (d, h) for d in range(7) for h in range(24)
+    ]
+    cells = Counter(
+        (datetime.fromtimestamp(v.start, UTC).weekday(), datetime.fromtimestamp(v.start, UTC).hour)
+        for v in world.visits
+    )
+    assert {(w["weekday"], w["hour"]): w["sessions"] for w in weekdays if w["sessions"]} == cells
     growth = world.client.stats("growth")
     assert growth["visitors_growth"] == 0.0  # nothing in the period before
     assert set(growth) >= {"views_growth", "sessions_growth", "bounces_growth", "time_spent_growth"}
@@ -503,6 +510,114 @@ def test_tags(world: World) -> None:
     assert {d["value"]: d["views"] for d in details} == dict(
         Counter(v.tags["author"] for v in tagged for _ in v.pages)
     )
+
+
+MAIN = {"visitors", "views", "sessions", "bounces", "bounce_rate", "cr"}
+CUSTOM = {"custom_metric_avg", "custom_metric_total"}
+META = {"visitors", "relative_visitors"}
+PAGE = {"path", "title", "visitors", "views", "sessions", "bounces"} | {
+    "relative_visitors",
+    "relative_views",
+    "bounce_rate",
+    "average_time_spent_seconds",
+}
+SCALE = {"day", "week", "month", "year"}
+#: api-notes §5 (and the 2024 docs for the endpoints added later): every key of each shape
+SHAPES: dict[str, tuple[dict[str, str], set[str]]] = {
+    "total": ({}, MAIN | CUSTOM),
+    "visitor": ({}, SCALE | MAIN | CUSTOM),
+    "duration/session": ({}, SCALE | {"path", "title", "average_time_spent_seconds"}),
+    "duration/page": ({}, SCALE | {"path", "title", "average_time_spent_seconds"}),
+    "page": ({}, PAGE),
+    "page/entry": (
+        {},
+        {"path", "title", "visitors", "sessions", "entries", "entry_rate"}
+        | {"average_time_spent_seconds"},
+    ),
+    "page/exit": ({}, {"path", "title", "visitors", "sessions", "exits", "exit_rate"}),
+    "event/page": ({}, PAGE),
+    "events": (
+        {},
+        {"name", "count", "visitors", "views", "cr", "average_duration_seconds"}
+        | {"meta_keys", "meta_value"},
+    ),
+    "event/meta": (
+        {"event": "Signup", "event_meta_key": "plan"},
+        {"name", "count", "visitors", "views", "cr", "average_duration_seconds"}
+        | {"meta_keys", "meta_value"},
+    ),
+    "event/list": ({}, {"name", "meta", "visitors", "count"}),
+    "growth": (
+        {},
+        {f"{k}_growth" for k in ("visitors", "views", "sessions", "bounces")}
+        | {"time_spent_growth", "cr_growth", "custom_metric_avg_growth"}
+        | {"custom_metric_total_growth"},
+    ),
+    "active": ({"start": "3600"}, {"stats", "visitors", "countries"}),
+    "hours": ({}, {"hour"} | MAIN | CUSTOM),
+    "minutes": ({}, {"minute"} | MAIN | CUSTOM),
+    "weekdays": ({}, {"weekday", "hour", "visitors", "views", "sessions", "bounces"}),
+    "language": ({}, META | {"language"}),
+    "referrer": (
+        {},
+        {"referrer", "referrer_name", "referrer_icon", "visitors", "sessions"}
+        | {"relative_visitors", "bounces", "bounce_rate"},
+    ),
+    "os": ({}, META | {"os"}),
+    "os/version": ({}, META | {"os", "os_version"}),
+    "browser": ({}, META | {"browser"}),
+    "browser/version": ({}, META | {"browser", "browser_version"}),
+    "country": ({}, META | {"country_code"}),
+    "region": ({}, META | {"country_code", "region"}),
+    "city": ({}, META | {"country_code", "region", "city"}),
+    "platform": (
+        {},
+        {f"{r}platform_{p}" for r in ("", "relative_") for p in ("desktop", "mobile", "unknown")},
+    ),
+    "screen": ({}, META | {"screen_class"}),
+    "channel": ({}, META | {"channel"}),
+    "hostname": (
+        {},
+        {"hostname", "visitors", "views", "sessions", "bounces"}
+        | {"relative_visitors", "relative_views", "bounce_rate"},
+    ),
+    "utm/source": ({}, META | {"utm_source"}),
+    "utm/medium": ({}, META | {"utm_medium"}),
+    "utm/campaign": ({}, META | {"utm_campaign"}),
+    "utm/content": ({}, META | {"utm_content"}),
+    "utm/term": ({}, META | {"utm_term"}),
+    "goals": ({}, {"page_goal", "stats"}),
+    "tags": ({}, {"key", "value", "visitors", "views", "relative_visitors", "relative_views"}),
+    "tag/details": (
+        {},
+        {"key", "value", "visitors", "views", "relative_visitors"} | {"relative_views"},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_every_field_of_each_shape(world: World, name: str) -> None:
+    """Every key of the shape, nothing else, on every item (api-notes §5: no omitted keys)."""
+    params, keys = SHAPES[name]
+    answer = world.client.stats(name, **params)
+    items = answer if isinstance(answer, list) else [answer]
+    assert items, f"{name} answered nothing to check"
+    for item in items:
+        assert set(item) == keys, (name, set(item) ^ keys)
+
+
+def test_every_statistics_endpoint_has_a_shape() -> None:
+    from footfall.api.pirsch.statistics import ANSWERS
+
+    assert set(ANSWERS) - set(SHAPES) == {"keywords", "funnel"}  # always []; test_funnel
+
+
+def test_hostname_counts_page_views_per_host(world: World) -> None:
+    [host] = world.client.stats("hostname")
+    assert host["hostname"] == "shop.example.com"
+    assert host["views"] == sum(len(v.pages) for v in world.visits)
+    assert (host["visitors"], host["sessions"]) == (visitors(world.visits), len(world.visits))
+    assert host["relative_visitors"] == host["relative_views"] == 1.0
 
 
 def test_goals_and_keywords(world: World) -> None:

@@ -14,6 +14,7 @@ position); the walk through the steps happens here, in order of (time, event ind
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import replace
 from typing import Any
 
 from footfall.api.pirsch.errors import PirschError
@@ -63,7 +64,11 @@ def _params(step_filter: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def _matches(runner: Runner, f: Filter, step: dict[str, Any]) -> dict[Any, list[Any]]:
-    """Session id → (visitor id, the positions of its events matching the step, in order)."""
+    """Session id → (visitor id, the positions of its events matching the step, in order).
+
+    Only the step's own filter applies: "other filter parameters do not have an effect" on a
+    funnel (Pirsch docs 2024), the period and domain aside."""
+    f = replace(f, conditions=())
     found = runner.events(
         f, [POSITION], *conditions_of(_params(step["filter"])), limit=MAX_EVENTS + 1
     )

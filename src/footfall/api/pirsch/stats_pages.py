@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from footfall.api.pirsch.errors import PirschError
-from footfall.api.pirsch.filter import EVENT_NAME, PATH, Filter, meta_key, meta_value
+from footfall.api.pirsch.filter import EVENT_NAME, HOSTNAME, PATH, Filter, meta_key, meta_value
 from footfall.api.pirsch.manage import iso_time
 from footfall.api.pirsch.stats_query import (
     AVG_EVENT_DURATION,
@@ -97,6 +97,36 @@ def _page_rows(
 def page(runner: Runner, f: Filter, meta: MetaStore) -> list[dict[str, Any]]:
     """/statistics/page."""
     return _page_rows(runner, f)[0]
+
+
+def hostname(runner: Runner, f: Filter, meta: MetaStore) -> list[dict[str, Any]]:
+    """/statistics/hostname: page statistics per host (Pirsch docs 2024: hostname, visitors,
+    views, sessions, bounces, relative_visitors, relative_views, bounce_rate)."""
+    base = event_type(PAGE_VIEW)
+    whole_visitors, whole_views = runner.totals(f, [VISITORS, VIEWS], base)
+    names = ["hostname", "visitors", "views", "sessions", "bounces", "bounce_rate"]
+    rows = runner.rows(
+        f,
+        [HOSTNAME, VISITORS, VIEWS, SESSIONS, BOUNCES, BOUNCE_RATE],
+        base,
+        *_search(f, HOSTNAME),
+        order=_order(f, names, 1),
+        limit=f.limit,
+        offset=f.offset,
+    )
+    return [
+        {
+            "hostname": host or "",
+            "visitors": int(visitors),
+            "views": int(views),
+            "sessions": int(sessions),
+            "bounces": int(bounces or 0),
+            "relative_visitors": _ratio(int(visitors), whole_visitors),
+            "relative_views": _ratio(int(views), whole_views),
+            "bounce_rate": float(rate or 0),
+        }
+        for host, visitors, views, sessions, bounces, rate in rows
+    ]
 
 
 _RATES = {"entries": "entry_rate", "exits": "exit_rate"}
@@ -398,6 +428,7 @@ def keywords(runner: Runner, f: Filter, meta: MetaStore) -> list[dict[str, Any]]
 
 ANSWERS = {
     "page": page,
+    "hostname": hostname,
     "page/entry": entry,
     "page/exit": exit_,
     "referrer": referrer,
