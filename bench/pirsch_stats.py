@@ -44,6 +44,10 @@ ENDPOINTS: dict[str, dict[str, str]] = {
     "platform": {},
     "events": {},
     "hours": {},
+    "minutes": {},
+    "weekdays": {},
+    "hostname": {},
+    "tags": {},
     "growth": {},
     "total (country=pl, path=~page/1)": {"country": "pl", "path": "~page/1"},
 }
@@ -75,6 +79,9 @@ def main() -> None:
                     name = label.split(" ")[0]
                     url = f"{server.url}/api/v1/statistics/{name}"
                     first = http.get(url, params={**period, **extra})
+                    if first.status_code == 404:  # an older server without this statistic
+                        results[label] = None
+                        continue
                     assert first.status_code == 200, first.text
                     times = []
                     for _ in range(args.runs):
@@ -89,7 +96,9 @@ def main() -> None:
                     print(label, results[label], file=sys.stderr)
         finally:
             server.stop()
-    print(json.dumps({"events": events, "sessions": sessions, "results": results}, indent=1))
+    load = Path("/proc/loadavg").read_text().split()[0]
+    summary = {"events": events, "sessions": sessions, "load_1min_after": load, "results": results}
+    print(json.dumps(summary, indent=1))
 
 
 if __name__ == "__main__":

@@ -134,6 +134,13 @@ def test_clients_keys_and_every_write_endpoint_reach_the_store(
                 "event_duration": 0,
                 "event_meta": {"file": "x.pdf"},
             },
+            {  # metadata and tags on one event: each keeps its own custom variable slots
+                **_hit("/c", "203.0.113.10", UA_CHROME),
+                "time": "2026-01-02T10:03:00Z",
+                "event_name": "Share",
+                "event_meta": {"network": "mastodon"},
+                "tags": {"author": "kim", "lang": "de"},
+            },
         ]
         assert http.post("/api/v1/event/batch", json=events, headers=auth).status_code == 200
         sessions = [{"ip": "203.0.113.9", "user_agent": UA_CHROME, "time": "2026-01-02T10:05:00Z"}]
@@ -164,6 +171,24 @@ def test_clients_keys_and_every_write_endpoint_reach_the_store(
         assert preview.status_code == 200, preview.text
         assert "<tr><th>Visitors</th><td>2</td></tr>" in preview.text
         assert "<tr><th>Page views</th><td>3</td></tr>" in preview.text
+        # the day of the batches, as the statistics read it back
+        day = {"id": provisioned.app_id, "from": "2026-01-02", "to": "2026-01-02"}
+
+        def stats(name: str, **extra: str) -> Any:
+            r = http.get(f"/api/v1/statistics/{name}", params={**day, **extra}, headers=auth)
+            assert r.status_code == 200, r.text
+            return r.json()
+
+        # tags are counted on page views (/c); the Share event's tags are no page view's
+        [tag] = stats("tags")
+        assert (tag["key"], tag["value"], tag["visitors"], tag["views"]) == ("author", "", 1, 1)
+        assert [(d["key"], d["value"]) for d in stats("tag/details", search="author")] == [
+            ("author", "kim")
+        ]
+        listed = {e["name"]: e["meta"] for e in stats("event/list")}
+        assert listed == {"Download": {"file": "x.pdf"}, "Share": {"network": "mastodon"}}
+        assert [(e["name"], e["count"]) for e in stats("events", tag_lang="de")] == [("Share", 1)]
+        assert [e["meta_keys"] for e in stats("events", event="Share")] == [["network"]]
         [domain] = http.get("/api/v1/domain", headers=auth).json()
         assert (domain["id"], domain["hostname"]) == (provisioned.app_id, "shop.example.com")
         server.wait_idle()
@@ -171,7 +196,7 @@ def test_clients_keys_and_every_write_endpoint_reach_the_store(
     d = provisioned.data_dir
     by_type = dict(store_counts(d, "SELECT event_type, count(*) FROM events GROUP BY 1"))
     assert by_type.get(1) == 6  # page views: 2 live, 3 in the batch, 1 by access key
-    assert by_type.get(5) == 2  # custom events
+    assert by_type.get(5) == 3  # custom events
     assert by_type.get(8) == 1  # the Pirsch goal's conversion, once per session
     [(visitors, sessions)] = store_counts(
         d, "SELECT count(DISTINCT visitor_id), count(*) FROM sessions"
@@ -195,7 +220,7 @@ def test_clients_keys_and_every_write_endpoint_reach_the_store(
     assert backdated == [("2026-01-02 10:00",)]
     [(tag_key, tag_value)] = store_counts(
         d,
-        "SELECT event_custom_variable_key_1, event_custom_variable_value_1 FROM events "
-        "WHERE event_url LIKE '%/c'",
+        "SELECT event_custom_variable_key_6, event_custom_variable_value_6 FROM events "
+        "WHERE event_url LIKE '%/c' AND event_type = 1",
     )
     assert (tag_key, tag_value) == ("author", "kim")

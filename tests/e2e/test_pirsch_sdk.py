@@ -72,7 +72,7 @@ def traffic() -> list[Visitor]:
     return visitors
 
 
-def _hit(v: Visitor, path: str, first: bool, tags: bool = True) -> dict[str, Any]:
+def _hit(v: Visitor, path: str, first: bool) -> dict[str, Any]:
     hit: dict[str, Any] = {
         "url": f"https://{HOST}{path}",
         "ip": v.ip,
@@ -82,7 +82,7 @@ def _hit(v: Visitor, path: str, first: bool, tags: bool = True) -> dict[str, Any
     }
     if first and v.referrer:
         hit["referrer"] = v.referrer
-    if v.tags and tags:
+    if v.tags:
         hit["tags"] = v.tags
     return hit
 
@@ -104,9 +104,9 @@ def plan_writes(visitors: list[Visitor], now: datetime) -> list[dict[str, Any]]:
     batch_events = []
     for v in visitors:
         for name, meta in v.events:
-            # events go without tags: the store keeps an event's tags and metadata in the same
-            # custom variable slots, so /events would list the tag keys as metadata keys
-            hit = _hit(v, v.pages[-1], False, tags=False)
+            # events carry their hit's tags too: tags and metadata keep separate slots, so
+            # /events lists metadata keys only and /tags counts page views only
+            hit = _hit(v, v.pages[-1], False)
             if name == "Signup":
                 writes.append({"client": "oauth", "method": "event", "args": [name, hit, 5, meta]})
             else:
@@ -303,6 +303,7 @@ def test_tags(world: World) -> None:
     tagged = [v for v in world.visitors if v.tags]
     keys = world.ok("tagKeys")
     assert [(t["key"], t["visitors"]) for t in keys] == [("author", len(tagged))]
+    assert keys[0]["views"] == sum(len(v.pages) for v in tagged)  # page views, not events
 
 
 def test_every_other_read_answers_its_shape(world: World) -> None:

@@ -130,6 +130,21 @@ def _requests() -> list[tuple[str, dict[str, Any]]]:
         if metrics:
             out.append(("query", {"columns": metrics}))
             out.append(("query", {"columns": [by_day, *metrics]}))
+    # transformed event dimensions next to window columns are computed below the windows
+    path = {"column_id": "event_url", "transformation_id": "to_path"}
+    for window in (
+        {"column_id": "time_on_page", "transformation_id": "average"},
+        {"column_id": "exits"},
+        {"column_id": "next_event_url"},
+    ):
+        out.append(("query", {"columns": [path, window, {"column_id": "page_views"}]}))
+    title = {"column_id": "event_url", "transformation_id": "strip_qs"}
+    out.append(
+        (
+            "query",
+            {"columns": [path, title, {"column_id": "time_on_page", "transformation_id": "sum"}]},
+        )
+    )
     return out
 
 

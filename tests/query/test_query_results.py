@@ -105,6 +105,41 @@ def test_time_on_page_and_next_url_are_window_columns(query_store: AnyStore) -> 
     ]
 
 
+def test_a_url_transformation_next_to_window_columns(query_store: AnyStore) -> None:
+    """to_path is computed below the window subquery then (compile.py `prewindow`): the same
+    pages, times and exits, also when the path is filtered on."""
+    path = {"column_id": "event_url", "transformation_id": "to_path"}
+    session_3 = {"column_id": "session_id", "condition": {"operator": "eq", "value": 3}}
+    result = ask(
+        query_store,
+        columns=[
+            path,
+            {"column_id": "time_on_page", "transformation_id": "sum"},
+            {"column_id": "exits"},
+            {"column_id": "page_views"},
+        ],
+        filters={"operator": "and", "conditions": [session_3]},
+        order_by=[[0, "asc"]],
+    )
+    assert result.rows == [
+        ["/p0", 30, 0, 1],
+        ["/p1", 30, 0, 1],
+        ["/p2", 30, 0, 1],
+        ["/p3", 30, 1, 1],
+        ["/p4", None, 0, 0],  # the custom event's URL: no page view
+    ]
+    only_p2 = {**path, "condition": {"operator": "eq", "value": "/p2"}}
+    result = ask(
+        query_store,
+        columns=[path, {"column_id": "time_on_page", "transformation_id": "sum"}],
+        filters={"operator": "and", "conditions": [session_3, only_p2]},
+    )
+    assert result.rows == [["/p2", 30]]
+    body = {"website_id": WEBSITE, **PERIOD, "columns": [path, {"column_id": "exits"}]}
+    sql = compiler_for(query_store).compile(parse(body, "query", resolve)).sql
+    assert sql.count('AS "__t0"') == 1 and 'SELECT e."__t0" AS c0' in sql
+
+
 def test_enum_labels_hex_ids_and_default_order(query_store: AnyStore) -> None:
     result = ask(query_store, columns=[{"column_id": "referrer_type"}, {"column_id": "sessions"}])
     assert result.rows[0][0][1] in {

@@ -98,7 +98,25 @@ def test_migrate_twice_is_a_no_op(store: ClickHouseStore) -> None:
     store.write([], [], 5)
     store.migrate()
     assert store.checkpoint() == 5
-    assert store.execute("SELECT version, name FROM schema_migrations") == [(1, "initial")]
+    assert sorted(store.execute("SELECT version, name FROM schema_migrations")) == [
+        (1, "initial"),
+        (2, "event_custom_variables_6_10"),
+    ]
+
+
+def test_a_store_of_before_0002_gets_event_variables_6_to_10(store: ClickHouseStore) -> None:
+    """The packaged 0002 brings a store made before it to model.columns (and may run twice)."""
+    for k in range(6, 11):
+        for part in ("key", "value"):
+            store._writer.command(
+                f"ALTER TABLE events DROP COLUMN event_custom_variable_{part}_{k}"
+            )
+    assert migrator.schema_drift(store._writer) != []
+    [file] = [m for m in migrator.available() if m.version == 2]
+    for _ in range(2):
+        for statement in file.statements():
+            store._writer.command(statement)
+    assert migrator.schema_drift(store._writer) == []
 
 
 def test_older_store_runs_pending_files_then_checks_drift(
@@ -107,14 +125,15 @@ def test_older_store_runs_pending_files_then_checks_drift(
     folder = tmp_path / "migrations"
     folder.mkdir()
     (folder / "0001_initial.sql").write_text("-- baseline\n")
-    (folder / "0002_extra.sql").write_text(
+    # 0003: the store fixture already holds the packaged 0001 and 0002
+    (folder / "0003_extra.sql").write_text(
         "-- a column model.columns does not know\n"
         "ALTER TABLE events ADD COLUMN IF NOT EXISTS extra UInt8;\n"
     )
     with pytest.raises(RuntimeError, match="unexpected \\('extra', 'UInt8'\\)"):
         migrator.migrate(store._writer, folder)
     # the file ran and was recorded before the drift check refused the result
-    assert store.execute("SELECT max(version) FROM schema_migrations") == [(2,)]
+    assert store.execute("SELECT max(version) FROM schema_migrations") == [(3,)]
 
 
 def test_retention_sets_ttl_rules_per_app(chdb_dir: str) -> None:

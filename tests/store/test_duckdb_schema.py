@@ -77,7 +77,38 @@ def test_migrate_twice_is_a_no_op(db_path: str) -> None:
     store.close()
     with duckdb.connect(db_path) as con:
         versions = con.execute("SELECT version, name FROM schema_migrations").fetchall()
-    assert versions == [(1, "initial")]
+    assert versions == [(1, "initial"), (2, "event_custom_variables_6_10")]
+
+
+NEW_IN_0002 = [
+    f"event_custom_variable_{part}_{k}" for k in range(6, 11) for part in ("key", "value")
+]
+
+
+def test_a_store_of_before_0002_gets_event_variables_6_to_10(db_path: str, website: str) -> None:
+    """A store made before 0002 (its columns dropped, its record removed) is brought to
+    model.columns by the packaged file, and its old rows read '' in the new slots."""
+    store = DuckDBStore(db_path)
+    store.migrate()
+    store.write([{"website_id": website, "event_id": 1}], [], 1)
+    store.close()
+    with duckdb.connect(db_path) as con:
+        for name in NEW_IN_0002:
+            con.execute(f"ALTER TABLE events DROP COLUMN {name}")
+        con.execute("DELETE FROM schema_migrations WHERE version = 2")
+        assert migrator.schema_drift(con) != []
+        assert migrator.migrate(con) == [2]
+        assert migrator.schema_drift(con) == []
+        assert con.execute(
+            "SELECT event_custom_variable_key_6, event_custom_variable_value_10 FROM events"
+        ).fetchall() == [("", "")]
+    store = DuckDBStore(db_path)
+    store.migrate()
+    row = {"website_id": website, "event_id": 2, "event_custom_variable_key_8": "lang"}
+    store.write([row], [], 2)
+    [(key,)] = store.execute("SELECT event_custom_variable_key_8 FROM events WHERE event_id = 2")
+    store.close()
+    assert key == "lang"
 
 
 def test_fresh_store_records_every_file_and_runs_none(tmp_path: Path, db_path: str) -> None:

@@ -9,8 +9,9 @@ session rule and the lookup under the previous day's key after midnight.
 Mapping (wire → record): `url` → `url`, `title` → `action_name`, `referrer` → `urlref`,
 `screen_width`×`screen_height` → `res`, `time` (batches) → `cdt`, `sec_ch_*` and `dnt` →
 kept headers. An event is a custom event `e_c="pirsch"`, `e_a` = `e_n` = `event_name`, `e_v` =
-`event_duration` seconds; its `event_meta` and then the hit's `tags` fill the page custom
-variable slots 1..5 (key, value). A session keep-alive is a ping (`ping=1`): it extends the
+`event_duration` seconds; its `event_meta` fills the page custom variable slots 1..5 (key,
+value) and the hit's `tags` (of a page view or an event) slots 6..10, so neither crowds out or
+mixes with the other (`model.columns.EVENT_VARIABLE_SLOTS`); pairs beyond five are dropped. A session keep-alive is a ping (`ping=1`): it extends the
 visitor's session and never opens one. Unknown keys are ignored.
 """
 
@@ -24,13 +25,24 @@ from urllib.parse import urlsplit
 import orjson
 
 from footfall.collect.values import parse_cdt, to_ip
+from footfall.model.columns import CUSTOM_SLOTS, EVENT_VARIABLE_SLOTS
 from footfall.model.record import RawRecord
 
-__all__ = ["EVENT_CATEGORY", "META_SLOTS", "InvalidItem", "Kind", "host_of", "to_record"]
+__all__ = [
+    "EVENT_CATEGORY",
+    "META_SLOTS",
+    "TAG_SLOTS",
+    "InvalidItem",
+    "Kind",
+    "host_of",
+    "to_record",
+]
 
 Kind = Literal["hit", "event", "session"]
 EVENT_CATEGORY = "pirsch"
-META_SLOTS = 5
+#: page custom variable slots of a Pirsch event's metadata, and of a hit's tags
+META_SLOTS = range(1, CUSTOM_SLOTS + 1)
+TAG_SLOTS = range(CUSTOM_SLOTS + 1, EVENT_VARIABLE_SLOTS + 1)
 _MAX_TEXT = 2048
 _HINTS = (
     "sec_ch_ua",
@@ -95,6 +107,11 @@ def _pairs(item: Mapping[str, Any], key: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def _slots(pairs: list[tuple[str, str]], slots: range) -> dict[str, list[str]]:
+    """`cvar` entries of key/value pairs in the given slots (the first pairs, as many as fit)."""
+    return {str(slot): [k, v] for slot, (k, v) in zip(slots, pairs, strict=False)}
+
+
 def host_of(item: Mapping[str, Any]) -> str:
     """The lower-case host of the item's `url` ('' when there is none)."""
     url = item.get("url")
@@ -144,7 +161,7 @@ def to_record(
         params["ping"] = "1"
     else:
         _page_fields(item, params)
-    pairs: list[tuple[str, str]] = []
+    slots: dict[str, list[str]] = {}
     if kind == "event":
         name = _text(item, "event_name", required=True).strip()
         if not name:
@@ -153,11 +170,10 @@ def to_record(
         duration = _int(item, "event_duration")
         if duration:
             params["e_v"] = str(duration)
-        pairs.extend(_pairs(item, "event_meta"))
+        slots.update(_slots(_pairs(item, "event_meta"), META_SLOTS))
     if kind != "session":
-        pairs.extend(_pairs(item, "tags"))
-    if pairs:
-        slots = {str(i + 1): [k, v] for i, (k, v) in enumerate(pairs[:META_SLOTS])}
+        slots.update(_slots(_pairs(item, "tags"), TAG_SLOTS))
+    if slots:
         params["cvar"] = orjson.dumps(slots).decode()
     headers: dict[str, str] = {}
     for key in _HINTS:

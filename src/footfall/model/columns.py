@@ -12,6 +12,10 @@ from typing import Any
 
 #: custom dimension and custom variable slots per scope (DATA-MODEL §1.6)
 CUSTOM_SLOTS = 5
+#: event (page-scope) custom variable slots: 10, Piwik PRO's current standard (DATA-MODEL §1.6:
+#: "slots beyond 5 are added by migration"); 6..10 came with migration 0002 and hold Pirsch tags
+#: when the hit is a Pirsch one (its event metadata keeps 1..5), so the two never share a slot
+EVENT_VARIABLE_SLOTS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +243,12 @@ EVENT_COLUMNS: tuple[Column, ...] = (
         for c in (_s(f"event_custom_variable_key_{k}"), _s(f"event_custom_variable_value_{k}"))
     ),
     _s("pv_id"),
+    # migration 0002 appended these (ALTER TABLE adds at the end)
+    *(
+        c
+        for k in range(CUSTOM_SLOTS + 1, EVENT_VARIABLE_SLOTS + 1)
+        for c in (_s(f"event_custom_variable_key_{k}"), _s(f"event_custom_variable_value_{k}"))
+    ),
 )
 
 SESSION_COLUMN_NAMES = tuple(c.name for c in SESSION_COLUMNS)

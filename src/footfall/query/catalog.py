@@ -14,7 +14,12 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-from footfall.model.columns import EVENT_COLUMN_NAMES, SESSION_COLUMN_NAMES
+from footfall.model.columns import (
+    CUSTOM_SLOTS,
+    EVENT_COLUMN_NAMES,
+    EVENT_VARIABLE_SLOTS,
+    SESSION_COLUMN_NAMES,
+)
 
 Kind = Literal["metric", "dimension"]
 
@@ -97,6 +102,8 @@ TRANSFORMATIONS: dict[str, Transformation] = {
         ),
         Transformation("to_start_of_year", "Date To Start Of Year", "dimension", _DATES, "date"),
         Transformation("to_hour_of_day", "Date To Hour Of Day", "dimension", _DATES, "int"),
+        # ours, not of Table 4: the minute 0-59 within the hour, for Pirsch /statistics/minutes
+        Transformation("to_minute_of_hour", "Date To Minute Of Hour", "dimension", _DATES, "int"),
         Transformation("to_day_of_week", "Date To Day Of Week", "dimension", _DATES, "int"),
         Transformation("to_month_number", "Date To Month Number", "dimension", _DATES, "int"),
         Transformation("to_path", "URL To Path", "dimension", frozenset({"str"}), "str"),
@@ -173,6 +180,20 @@ def columns() -> dict[str, CatalogColumn]:
         out[column_id] = CatalogColumn(
             column_id, name, "dimension", scope, type_, db_type, nullable == "True"
         )
+    # the seed's table stops at slot 5; the store has EVENT_VARIABLE_SLOTS event custom variables
+    # (DATA-MODEL §1.6), described like the seed's first slot
+    for k in range(CUSTOM_SLOTS + 1, EVENT_VARIABLE_SLOTS + 1):
+        for part in ("key", "value"):
+            first = out[f"event_custom_variable_{part}_1"]
+            out[f"event_custom_variable_{part}_{k}"] = CatalogColumn(
+                f"event_custom_variable_{part}_{k}",
+                first.name.replace(" 1", f" {k}"),
+                "dimension",
+                first.scope,
+                first.type,
+                first.db_type,
+                first.nullable,
+            )
     for integration, kind, name, column_id, scope, type_ in _rows("query_integrations.tsv"):
         kind_: Kind = "metric" if kind == "metric" else "dimension"
         out[column_id] = CatalogColumn(

@@ -48,7 +48,8 @@ def test_a_hit_becomes_a_page_view_record(api: Pirsch) -> None:
         "https://ref.example.net/",
         "390x844",
     )
-    assert hit.page_custom_variables == {1: ("author", "kim"), 2: ("n", "2")}
+    # tags take slots 6..10, which event metadata never uses
+    assert hit.page_custom_variables == {6: ("author", "kim"), 7: ("n", "2")}
     assert record.headers == {
         "sec-ch-ua-mobile": "?1",
         "sec-ch-ua-platform": '"Android"',
@@ -74,6 +75,20 @@ def test_an_event_becomes_a_custom_event(api: Pirsch) -> None:
         7.0,
     )
     assert hit.page_custom_variables == {1: ("sku", "A1"), 2: ("ok", "false")}
+
+
+def test_event_metadata_and_tags_keep_their_own_slots() -> None:
+    """Six metadata pairs and six tags: five of each are kept, none in the other's slots."""
+    meta = {f"m{i}": str(i) for i in range(6)}
+    tags = {f"t{i}": f"v{i}" for i in range(6)}
+    item = {**HIT, "event_name": "e", "event_meta": meta, "tags": tags}
+    slots = parse_hit(to_record(item, "event", "app", 1.0)).page_custom_variables
+    assert {k: slots[k] for k in range(1, 6)} == {i + 1: (f"m{i}", str(i)) for i in range(5)}
+    assert {k: slots[k] for k in range(6, 11)} == {i + 6: (f"t{i}", f"v{i}") for i in range(5)}
+    assert set(slots) == set(range(1, 11))
+    # tags alone still start at slot 6; a page view carries no metadata
+    alone = parse_hit(to_record({**HIT, "tags": {"a": "b"}}, "hit", "app", 1.0))
+    assert alone.page_custom_variables == {6: ("a", "b")}
 
 
 def test_a_session_is_a_keep_alive_ping(api: Pirsch) -> None:

@@ -1,9 +1,9 @@
 """Pirsch statistics over HTTP: a real DuckDB file and a real chDB store of generated visits, exact
 numbers per endpoint on both.
 
-The visits are written as the pipeline writes Pirsch traffic (page views with their tags as
-custom variables, Pirsch events as custom events with their metadata in the same slots); the
-truth is computed from the same list in Python.
+The visits are written as the pipeline writes Pirsch traffic (page views with their tags in
+custom variable slots 6..10, Pirsch events as custom events with their metadata in slots 1..5 and
+their tags in 6..10); the truth is computed from the same list in Python.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -99,11 +100,12 @@ def generate(seed: int = 7, sessions: int = 90) -> list[Visit]:
     return visits
 
 
-def _slots(pairs: dict[str, str], prefix: str) -> dict[str, str]:
+def _slots(pairs: dict[str, str], first: int) -> dict[str, str]:
+    """Custom variable columns from slot `first` on: event metadata from 1, tags from 6."""
     out = {}
-    for k, (key, value) in enumerate(sorted(pairs.items()), start=1):
-        out[f"{prefix}_custom_variable_key_{k}"] = key
-        out[f"{prefix}_custom_variable_value_{k}"] = value
+    for k, (key, value) in enumerate(sorted(pairs.items()), start=first):
+        out[f"event_custom_variable_key_{k}"] = key
+        out[f"event_custom_variable_value_{k}"] = value
     return out
 
 
@@ -126,7 +128,7 @@ def rows(website: str, visits: list[Visit]) -> tuple[list[dict[str, Any]], list[
                     "is_entry": int(i == 0),
                     "event_url": f"https://shop.example.com{path}?utm=x",
                     "event_title": f"Title {path}",
-                    **_slots(v.tags, "event"),
+                    **_slots(v.tags, 6),
                 }
             )
             index += 1
@@ -144,7 +146,9 @@ def rows(website: str, visits: list[Visit]) -> tuple[list[dict[str, Any]], list[
                     "custom_event_action": name,
                     "custom_event_name": name,
                     "custom_event_value": float(duration),
-                    **_slots(meta, "event"),
+                    # a Pirsch event carries its metadata and its hit's tags, apart
+                    **_slots(meta, 1),
+                    **_slots(v.tags, 6),
                 }
             )
             index += 1
@@ -220,6 +224,7 @@ class World:
     other: str
     tokens: dict[str, str]  #: bearer of each kind of caller
     funnel_id: str
+    back_funnel_id: str  #: /pricing, then a Polish visit, then /
 
 
 # why module scope: chDB runs one engine directory per process at a time
@@ -258,6 +263,12 @@ def world(
         {"name": "Pricing", "filter": {"path": "/pricing"}},
     ]
     funnel = pirsch_objects.add(meta, "funnel", website, {"name": "Buy", "steps": steps})
+    back = [
+        {"name": "Pricing", "filter": {"path": "/pricing"}},
+        {"name": "From Poland", "filter": {"country": "pl"}},
+        {"name": "Home", "filter": {"path": "/"}},
+    ]
+    back_funnel = pirsch_objects.add(meta, "funnel", website, {"name": "Back home", "steps": back})
     visits = generate()
     events, sessions = rows(website, visits)
     store.write(events, sessions, checkpoint=1)
@@ -281,7 +292,15 @@ def world(
             audience="t",
             client_id=client.credential.client_id,
         )
-    yield World(Client(app, token, website), visits, website, other, tokens, funnel["id"])
+    yield World(
+        Client(app, token, website),
+        visits,
+        website,
+        other,
+        tokens,
+        funnel["id"],
+        back_funnel["id"],
+    )
     store.close()
     meta.close()
 
@@ -450,8 +469,30 @@ def test_hours_weekdays_growth_durations(world: World) -> None:
     assert [h["hour"] for h in hours] == list(range(24))
     want = by(world.visits, lambda v: datetime.fromtimestamp(v.start, UTC).hour)
     assert {h["hour"]: h["visitors"] for h in hours if h["visitors"]} == want
+    minutes = world.client.stats("minutes")
+    assert [m["minute"] for m in minutes] == list(range(60))
+    by_minute = by(world.visits, lambda v: datetime.fromtimestamp(v.start, UTC).minute)
+    assert {m["minute"]: m["visitors"] for m in minutes if m["visitors"]} == by_minute
+    sessions_by_minute = Counter(datetime.fromtimestamp(v.start, UTC).minute for v in world.visits)
+    assert {m["minute"]: m["sessions"] for m in minutes if m["sessions"]} == sessions_by_minute
+    assert set(minutes[0]) == {"minute", *(k for k in hours[0] if k != "hour")}
+    # the minute is read in the filter's timezone: Kathmandu is UTC+5:45
+    kathmandu = ZoneInfo("Asia/Kathmandu")
+    local = [datetime.fromtimestamp(v.start, kathmandu) for v in world.visits]
+    inside = [v for v, t in zip(world.visits, local, strict=True) if str(t.date()) in PERIOD_DAYS]
+    shifted = world.client.stats("minutes", tz="Asia/Kathmandu")
+    assert {m["minute"]: m["visitors"] for m in shifted if m["visitors"]} == by(
+        inside, lambda v: datetime.fromtimestamp(v.start, kathmandu).minute
+    )
     weekdays = world.client.stats("weekdays")
-    assert [w["weekday"] for w in weekdays] == list(range(1, 8))
+    assert [(w["weekday"], w["hour"]) for w in weekdays] == [
+        (d, h) for d in range(7) for h in range(24)
+    ]
+    cells = Counter(
+        (datetime.fromtimestamp(v.start, UTC).weekday(), datetime.fromtimestamp(v.start, UTC).hour)
+        for v in world.visits
+    )
+    assert {(w["weekday"], w["hour"]): w["sessions"] for w in weekdays if w["sessions"]} == cells
     growth = world.client.stats("growth")
     assert growth["visitors_growth"] == 0.0  # nothing in the period before
     assert set(growth) >= {"views_growth", "sessions_growth", "bounces_growth", "time_spent_growth"}
@@ -470,12 +511,122 @@ def test_hours_weekdays_growth_durations(world: World) -> None:
 def test_tags(world: World) -> None:
     tags = world.client.stats("tags")
     tagged = [v for v in world.visits if v.tags]
-    assert [t["key"] for t in tags] == ["author"]
+    assert [t["key"] for t in tags] == ["author"]  # event metadata ("plan") is no tag
     assert tags[0]["visitors"] == visitors(tagged)
+    assert tags[0]["views"] == sum(len(v.pages) for v in tagged)
+    assert tags[0]["value"] == ""  # Pirsch's TagStats always carries `value`
     details = world.client.stats("tag/details", search="author")
     assert {d["value"]: d["views"] for d in details} == dict(
         Counter(v.tags["author"] for v in tagged for _ in v.pages)
     )
+
+
+MAIN = {"visitors", "views", "sessions", "bounces", "bounce_rate", "cr"}
+CUSTOM = {"custom_metric_avg", "custom_metric_total"}
+META = {"visitors", "relative_visitors"}
+PAGE = {"path", "title", "visitors", "views", "sessions", "bounces"} | {
+    "relative_visitors",
+    "relative_views",
+    "bounce_rate",
+    "average_time_spent_seconds",
+}
+SCALE = {"day", "week", "month", "year"}
+#: api-notes §5 (and the 2024 docs for the endpoints added later): every key of each shape
+SHAPES: dict[str, tuple[dict[str, str], set[str]]] = {
+    "total": ({}, MAIN | CUSTOM),
+    "visitor": ({}, SCALE | MAIN | CUSTOM),
+    "duration/session": ({}, SCALE | {"path", "title", "average_time_spent_seconds"}),
+    "duration/page": ({}, SCALE | {"path", "title", "average_time_spent_seconds"}),
+    "page": ({}, PAGE),
+    "page/entry": (
+        {},
+        {"path", "title", "visitors", "sessions", "entries", "entry_rate"}
+        | {"average_time_spent_seconds"},
+    ),
+    "page/exit": ({}, {"path", "title", "visitors", "sessions", "exits", "exit_rate"}),
+    "event/page": ({}, PAGE),
+    "events": (
+        {},
+        {"name", "count", "visitors", "views", "cr", "average_duration_seconds"}
+        | {"meta_keys", "meta_value"},
+    ),
+    "event/meta": (
+        {"event": "Signup", "event_meta_key": "plan"},
+        {"name", "count", "visitors", "views", "cr", "average_duration_seconds"}
+        | {"meta_keys", "meta_value"},
+    ),
+    "event/list": ({}, {"name", "meta", "visitors", "count"}),
+    "growth": (
+        {},
+        {f"{k}_growth" for k in ("visitors", "views", "sessions", "bounces")}
+        | {"time_spent_growth", "cr_growth", "custom_metric_avg_growth"}
+        | {"custom_metric_total_growth"},
+    ),
+    "active": ({"start": "3600"}, {"stats", "visitors", "countries"}),
+    "hours": ({}, {"hour"} | MAIN | CUSTOM),
+    "minutes": ({}, {"minute"} | MAIN | CUSTOM),
+    "weekdays": ({}, {"weekday", "hour", "visitors", "views", "sessions", "bounces"}),
+    "language": ({}, META | {"language"}),
+    "referrer": (
+        {},
+        {"referrer", "referrer_name", "referrer_icon", "visitors", "sessions"}
+        | {"relative_visitors", "bounces", "bounce_rate"},
+    ),
+    "os": ({}, META | {"os"}),
+    "os/version": ({}, META | {"os", "os_version"}),
+    "browser": ({}, META | {"browser"}),
+    "browser/version": ({}, META | {"browser", "browser_version"}),
+    "country": ({}, META | {"country_code"}),
+    "region": ({}, META | {"country_code", "region"}),
+    "city": ({}, META | {"country_code", "region", "city"}),
+    "platform": (
+        {},
+        {f"{r}platform_{p}" for r in ("", "relative_") for p in ("desktop", "mobile", "unknown")},
+    ),
+    "screen": ({}, META | {"screen_class"}),
+    "channel": ({}, META | {"channel"}),
+    "hostname": (
+        {},
+        {"hostname", "visitors", "views", "sessions", "bounces"}
+        | {"relative_visitors", "relative_views", "bounce_rate"},
+    ),
+    "utm/source": ({}, META | {"utm_source"}),
+    "utm/medium": ({}, META | {"utm_medium"}),
+    "utm/campaign": ({}, META | {"utm_campaign"}),
+    "utm/content": ({}, META | {"utm_content"}),
+    "utm/term": ({}, META | {"utm_term"}),
+    "goals": ({}, {"page_goal", "stats"}),
+    "tags": ({}, {"key", "value", "visitors", "views", "relative_visitors", "relative_views"}),
+    "tag/details": (
+        {},
+        {"key", "value", "visitors", "views", "relative_visitors"} | {"relative_views"},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_every_field_of_each_shape(world: World, name: str) -> None:
+    """Every key of the shape, nothing else, on every item (api-notes §5: no omitted keys)."""
+    params, keys = SHAPES[name]
+    answer = world.client.stats(name, **params)
+    items = answer if isinstance(answer, list) else [answer]
+    assert items, f"{name} answered nothing to check"
+    for item in items:
+        assert set(item) == keys, (name, set(item) ^ keys)
+
+
+def test_every_statistics_endpoint_has_a_shape() -> None:
+    from footfall.api.pirsch.statistics import ANSWERS
+
+    assert set(ANSWERS) - set(SHAPES) == {"keywords", "funnel"}  # always []; test_funnel
+
+
+def test_hostname_counts_page_views_per_host(world: World) -> None:
+    [host] = world.client.stats("hostname")
+    assert host["hostname"] == "shop.example.com"
+    assert host["views"] == sum(len(v.pages) for v in world.visits)
+    assert (host["visitors"], host["sessions"]) == (visitors(world.visits), len(world.visits))
+    assert host["relative_visitors"] == host["relative_views"] == 1.0
 
 
 def test_goals_and_keywords(world: World) -> None:
@@ -557,6 +708,13 @@ def test_event_filters(world: World) -> None:
     pro = world.client.stats("events", meta_plan="pro")
     want = sum(1 for v in world.visits for e in v.events if e[1].get("plan") == "pro")
     assert [(e["name"], e["count"]) for e in pro] == [("Signup", want)]
+    # the tags of an event's hit filter events, and are no metadata filter
+    by_ann = world.client.stats("events", tag_author="ann")
+    want_ann = Counter(
+        e[0] for v in world.visits if v.tags.get("author") == "ann" for e in v.events
+    )
+    assert {e["name"]: e["count"] for e in by_ann} == dict(want_ann)
+    assert world.client.stats("events", meta_author="ann") == []
 
 
 def test_sort_direction_limit_offset_search(world: World) -> None:
@@ -658,16 +816,50 @@ def test_include_title_groups_pages_by_title(world: World) -> None:
     assert sum(p["views"] for p in titled) == sum(len(v.pages) for v in world.visits)
 
 
+def in_order(visit: Visit, steps: list[Callable[[Visit, str], bool]]) -> int:
+    """How many steps one visit went through in order (a step may match the page of the
+    previous one: a session-level step does)."""
+    at, done = 0, 0
+    for step in steps:
+        found = next((i for i in range(at, len(visit.pages)) if step(visit, visit.pages[i])), None)
+        if found is None:
+            break
+        at, done = found, done + 1
+    return done
+
+
+def funnel_truth(visits: list[Visit], steps: list[Callable[[Visit, str], bool]]) -> list[int]:
+    reached = [in_order(v, steps) for v in visits]
+    return [
+        len({v.visitor for v, n in zip(visits, reached, strict=True) if n > k})
+        for k in range(len(steps))
+    ]
+
+
 def test_funnel(world: World) -> None:
     answer = world.client.stats("funnel", funnel_id=world.funnel_id)
     assert answer["definition"]["name"] == "Buy"
     assert [s["name"] for s in answer["definition"]["steps"]] == ["Home", "Pricing"]
-    home = {v.visitor for v in world.visits if "/" in v.pages}
-    both = home & {v.visitor for v in world.visits if "/pricing" in v.pages}
+    home, both = funnel_truth(world.visits, [lambda v, p: p == "/", lambda v, p: p == "/pricing"])
+    # the traffic has visits that saw /pricing only before /: they must not count
+    unordered = {v.visitor for v in world.visits if "/" in v.pages} & {
+        v.visitor for v in world.visits if "/pricing" in v.pages
+    }
+    assert len(unordered) > both
     first, second = answer["data"]
-    assert (first["step"], first["visitors"], first["relative_visitors"]) == (1, len(home), 1.0)
-    assert (second["visitors"], second["dropped"]) == (len(both), len(home) - len(both))
-    assert second["drop_off"] == pytest.approx(1 - len(both) / len(home))
+    assert first == {
+        "step": 1,
+        "visitors": home,
+        "relative_visitors": 1.0,
+        "previous_visitors": 0,
+        "relative_previous_visitors": 0.0,
+        "dropped": 0,
+        "drop_off": 0.0,
+    }
+    assert (second["visitors"], second["dropped"]) == (both, home - both)
+    assert second["previous_visitors"] == home and second["relative_previous_visitors"] == 1.0
+    assert second["relative_visitors"] == pytest.approx(both / home)
+    assert second["drop_off"] == pytest.approx(1 - both / home)
     assert world.client.get("/api/v1/statistics/funnel", id=world.website, **PERIOD).json() == {
         "validation": {"funnel_id": "funnel_id is required"},
         "error": [],
@@ -676,3 +868,19 @@ def test_funnel(world: World) -> None:
         "/api/v1/statistics/funnel", id=world.other, funnel_id=world.funnel_id, **PERIOD
     )
     assert missing.status_code == 404
+
+
+def test_funnel_steps_in_order_within_a_visit(world: World) -> None:
+    """/pricing, then (on that page or later) a Polish visit, then / after it: out-of-order
+    visits and a step that only says something of the session."""
+    answer = world.client.stats("funnel", funnel_id=world.back_funnel_id)
+    want = funnel_truth(
+        world.visits,
+        [
+            lambda v, p: p == "/pricing",
+            lambda v, p: v.country == "PL",
+            lambda v, p: p == "/",
+        ],
+    )
+    assert [s["visitors"] for s in answer["data"]] == want
+    assert want[2] > 0 and want[2] < want[1] < want[0]

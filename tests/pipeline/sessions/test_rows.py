@@ -136,6 +136,11 @@ def test_event_custom_variables_and_generation_time() -> None:
         "k",
         "v",
     )
+    # slots 6..10 exist since migration 0002 (Pirsch tags use them)
+    assert (rows[0]["event_custom_variable_key_9"], rows[0]["event_custom_variable_value_9"]) == (
+        "x",
+        "y",
+    )
     assert rows[0]["page_generation_time"] == 123.0
 
 

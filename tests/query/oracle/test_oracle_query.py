@@ -115,6 +115,7 @@ DIMENSIONS = (
 #: dimension → dimension transformations of Table 4 (DATA-MODEL §3.4), in the app's timezone
 TRANSFORMED = (
     Dim("timestamp", "to_hour_of_day"),
+    Dim("timestamp", "to_minute_of_hour"),
     Dim("timestamp", "to_day_of_week"),
     Dim("timestamp", "to_start_of_week"),
     Dim("event_url", "strip_qs"),

@@ -295,6 +295,8 @@ def _dim_value(d: Dim, values: Row) -> Any:
         return v.replace(minute=0, second=0)
     if t == "to_hour_of_day":
         return v.hour
+    if t == "to_minute_of_hour":
+        return v.minute
     if t == "to_day_of_week":
         return v.isoweekday()
     if t == "to_start_of_week":  # Monday (DATA-MODEL §3.4)

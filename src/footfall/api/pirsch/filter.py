@@ -19,6 +19,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from footfall.api.pirsch.errors import PirschError
+from footfall.collect.pirsch import META_SLOTS, TAG_SLOTS
 from footfall.query import dates, enums
 from footfall.query.model import ColumnRef, Condition, FilterGroup, Period
 
@@ -44,8 +45,6 @@ SCREEN_CLASSES: tuple[tuple[str, int], ...] = (
 #: device-detector device types counted as desktop; every other known type is mobile
 DESKTOP_TYPES = (0,)
 PLATFORMS = ("desktop", "mobile", "unknown")
-#: how many custom variable slots a Pirsch event's metadata (and a hit's tags) occupy
-META_SLOTS = 5
 
 PATH = ColumnRef("event_url", "to_path")
 HOSTNAME = ColumnRef("event_url", "to_domain")
@@ -72,7 +71,7 @@ _CHANNELS = {
 
 
 def meta_key(k: int) -> ColumnRef:
-    """The column holding the key of metadata slot `k` (1..META_SLOTS)."""
+    """The column holding the key of custom variable slot `k` (META_SLOTS, TAG_SLOTS)."""
     return ColumnRef(f"event_custom_variable_key_{k}")
 
 
@@ -296,10 +295,11 @@ def _not(item: Condition | FilterGroup) -> Condition | FilterGroup:
 
 def _meta(params: Mapping[str, Sequence[str]]) -> list[Condition | FilterGroup]:
     """`meta_<key>=<value>` (event metadata), `tag_<key>=<value>` and `tag=<key>` (hit tags):
-    some custom variable slot holds that key (with that value); all pairs must hold."""
+    some slot of its kind holds that key (with that value); all pairs must hold."""
     out: list[Condition | FilterGroup] = []
+    kinds = {"meta_": META_SLOTS, "tag_": TAG_SLOTS}
     for name in sorted(params):
-        prefix = next((p for p in ("meta_", "tag_") if name.startswith(p)), None)
+        prefix = next((p for p in kinds if name.startswith(p)), None)
         if prefix is None or name == prefix:
             continue
         for value in _many(params, name):
@@ -315,16 +315,12 @@ def _meta(params: Mapping[str, Sequence[str]]) -> list[Condition | FilterGroup]:
                                 Condition(meta_value(k), "eq", value),
                             ),
                         )
-                        for k in range(1, META_SLOTS + 1)
+                        for k in kinds[prefix]
                     ),
                 )
             )
     for key in _many(params, "tag"):
-        out.append(
-            FilterGroup(
-                "or", tuple(Condition(meta_key(k), "eq", key) for k in range(1, META_SLOTS + 1))
-            )
-        )
+        out.append(FilterGroup("or", tuple(Condition(meta_key(k), "eq", key) for k in TAG_SLOTS)))
     return out
 
 

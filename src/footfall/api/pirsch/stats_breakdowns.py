@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from footfall.api.pirsch.filter import HOSTNAME, campaign
+from footfall.api.pirsch.filter import campaign
 from footfall.query.model import ColumnRef, Condition
 
 
@@ -72,7 +72,6 @@ BREAKDOWNS: dict[str, Breakdown] = {
     "country": Breakdown((_COUNTRY,)),
     "region": Breakdown((_REGION, _COUNTRY)),
     "city": Breakdown((Key("city", ColumnRef("location_city_name")), _COUNTRY, _REGION)),
-    "hostname": Breakdown((Key("hostname", HOSTNAME),)),
     "channel": Breakdown((Key("channel", ColumnRef("referrer_type"), _channel),)),
     "utm/source": Breakdown((Key("utm_source", ColumnRef("source")),), campaign_only=True),
     "utm/medium": Breakdown((Key("utm_medium", ColumnRef("medium")),), campaign_only=True),

@@ -1,7 +1,8 @@
 """Pirsch page, referrer, event, goal and tag statistics (api-notes §5).
 
-Pirsch events and hit tags are stored as custom variables of their row (key/value slots, see
-`filter.META_SLOTS`): an event's metadata on its custom event row, a hit's tags on its page view.
+Pirsch events and hit tags are stored as custom variables of their row (key/value slots): an
+event's metadata in `filter.META_SLOTS` of its custom event row, a hit's tags in
+`filter.TAG_SLOTS` of its page view (or event), so the two never share a slot.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from footfall.api.pirsch.errors import PirschError
-from footfall.api.pirsch.filter import EVENT_NAME, META_SLOTS, PATH, Filter, meta_key, meta_value
+from footfall.api.pirsch.filter import EVENT_NAME, HOSTNAME, PATH, Filter, meta_key, meta_value
 from footfall.api.pirsch.manage import iso_time
 from footfall.api.pirsch.stats_query import (
     AVG_EVENT_DURATION,
@@ -27,6 +28,7 @@ from footfall.api.pirsch.stats_query import (
     Runner,
     event_type,
 )
+from footfall.collect.pirsch import META_SLOTS, TAG_SLOTS
 from footfall.meta import pirsch_objects, services
 from footfall.meta.store import MetaStore
 from footfall.query.model import ColumnRef, Condition
@@ -95,6 +97,36 @@ def _page_rows(
 def page(runner: Runner, f: Filter, meta: MetaStore) -> list[dict[str, Any]]:
     """/statistics/page."""
     return _page_rows(runner, f)[0]
+
+
+def hostname(runner: Runner, f: Filter, meta: MetaStore) -> list[dict[str, Any]]:
+    """/statistics/hostname: page statistics per host (Pirsch docs 2024: hostname, visitors,
+    views, sessions, bounces, relative_visitors, relative_views, bounce_rate)."""
+    base = event_type(PAGE_VIEW)
+    whole_visitors, whole_views = runner.totals(f, [VISITORS, VIEWS], base)
+    names = ["hostname", "visitors", "views", "sessions", "bounces", "bounce_rate"]
+    rows = runner.rows(
+        f,
+        [HOSTNAME, VISITORS, VIEWS, SESSIONS, BOUNCES, BOUNCE_RATE],
+        base,
+        *_search(f, HOSTNAME),
+        order=_order(f, names, 1),
+        limit=f.limit,
+        offset=f.offset,
+    )
+    return [
+        {
+            "hostname": host or "",
+            "visitors": int(visitors),
+            "views": int(views),
+            "sessions": int(sessions),
+            "bounces": int(bounces or 0),
+            "relative_visitors": _ratio(int(visitors), whole_visitors),
+            "relative_views": _ratio(int(views), whole_views),
+            "bounce_rate": float(rate or 0),
+        }
+        for host, visitors, views, sessions, bounces, rate in rows
+    ]
 
 
 _RATES = {"entries": "entry_rate", "exits": "exit_rate"}
@@ -172,7 +204,7 @@ def _slots(
 ) -> list[list[Any]]:
     """Rows of every metadata slot: `slot_dims(k)` adds that slot's columns to `dims`."""
     out: list[list[Any]] = []
-    for k in range(1, META_SLOTS + 1):
+    for k in META_SLOTS:
         extra, conds = slot_dims(k)
         out.extend(runner.rows(f, [*dims, *extra, VISITORS, EVENTS], *more, *conds))
     return out
@@ -253,7 +285,7 @@ def event_meta(runner: Runner, f: Filter, meta: MetaStore) -> list[dict[str, Any
 
 def event_list(runner: Runner, f: Filter, meta: MetaStore) -> list[dict[str, Any]]:
     """/statistics/event/list: events grouped by name and all their metadata."""
-    slots = [c for k in range(1, META_SLOTS + 1) for c in (meta_key(k), meta_value(k))]
+    slots = [c for k in META_SLOTS for c in (meta_key(k), meta_value(k))]
     rows = runner.rows(
         f,
         [EVENT_NAME, *slots, VISITORS, EVENTS],
@@ -353,7 +385,7 @@ def _tag_rows(runner: Runner, f: Filter, value: bool) -> list[dict[str, Any]]:
     whole_visitors, whole_views = runner.totals(f, [VISITORS, VIEWS], event_type(PAGE_VIEW))
     merged: dict[tuple[str, str], list[int]] = {}
     wanted = f.search
-    for k in range(1, META_SLOTS + 1):
+    for k in TAG_SLOTS:
         dims = [meta_key(k), meta_value(k)] if value else [meta_key(k)]
         conds: list[Item] = [event_type(PAGE_VIEW), Condition(meta_key(k), "not_empty", None)]
         if wanted and value:
@@ -364,19 +396,17 @@ def _tag_rows(runner: Runner, f: Filter, value: bool) -> list[dict[str, Any]]:
             slot[1] += int(row[-1])
     out: list[dict[str, Any]] = []
     for (key, val), (v, views) in merged.items():
-        item: dict[str, Any] = {"key": key}
-        if value:
-            item["value"] = val or ""
-        item.update(
-            {
-                "visitors": v,
-                "views": views,
-                "relative_visitors": _ratio(v, whole_visitors),
-                "relative_views": _ratio(views, whole_views),
-            }
-        )
+        # why `value` on /tags too: Pirsch core answers both with one TagStats (no omitempty)
+        item: dict[str, Any] = {
+            "key": key,
+            "value": val or "",
+            "visitors": v,
+            "views": views,
+            "relative_visitors": _ratio(v, whole_visitors),
+            "relative_views": _ratio(views, whole_views),
+        }
         out.append(item)
-    out.sort(key=lambda i: (-i["visitors"], i["key"], i.get("value", "")))
+    out.sort(key=lambda i: (-i["visitors"], i["key"], i["value"]))
     return out[f.offset : f.offset + f.limit]
 
 
@@ -398,6 +428,7 @@ def keywords(runner: Runner, f: Filter, meta: MetaStore) -> list[dict[str, Any]]
 
 ANSWERS = {
     "page": page,
+    "hostname": hostname,
     "page/entry": entry,
     "page/exit": exit_,
     "referrer": referrer,

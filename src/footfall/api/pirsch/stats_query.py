@@ -72,6 +72,22 @@ class Runner:
         )
         return run(self.store, self.compiler, query, {}).rows
 
+    def events(
+        self, f: Filter, columns: Sequence[ColumnRef], *more: Item, limit: int = ALL
+    ) -> list[list[Any]]:
+        """Event rows (raw data, not grouped) of the filter's domain and period matching `more`:
+        `[session_id, event_id, visitor_id, timestamp, *columns]` each, in time order."""
+        items = (*f.conditions, *more)
+        query = Query(
+            website_ids=(f.domain_id,),
+            period=f.period,
+            columns=tuple(columns),
+            filters=FilterGroup("and", tuple(items)) if items else None,
+            limit=limit,
+            mode="events",
+        )
+        return run(self.store, self.compiler, query, {}).rows
+
     def totals(self, f: Filter, metrics: Sequence[ColumnRef], *more: Item, **kw: Any) -> list[Any]:
         """One row of metrics without dimensions (zeros when nothing matched)."""
         rows = self.rows(f, metrics, *more, **kw)

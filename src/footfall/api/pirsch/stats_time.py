@@ -1,5 +1,5 @@
-"""Pirsch totals and time series: total, visitor, durations, growth, hours, weekdays, active,
-platform and screen classes (api-notes §5)."""
+"""Pirsch totals and time series: total, visitor, durations, growth, hours, minutes, weekdays,
+active, platform and screen classes (api-notes §5)."""
 
 from __future__ import annotations
 
@@ -132,9 +132,28 @@ def hours(runner: Runner, f: Filter, meta: MetaStore) -> list[dict[str, Any]]:
     return _by_index(runner, f, "to_hour_of_day", "hour", range(24))
 
 
+def minutes(runner: Runner, f: Filter, meta: MetaStore) -> list[dict[str, Any]]:
+    """/statistics/minutes: the main metrics for each minute 0-59 of the hour (Pirsch core
+    `ByMinute`: grouped by the minute within the hour, in the filter's timezone)."""
+    return _by_index(runner, f, "to_minute_of_hour", "minute", range(60))
+
+
 def weekdays(runner: Runner, f: Filter, meta: MetaStore) -> list[dict[str, Any]]:
-    """/statistics/weekdays: the main metrics per weekday, 1 = Monday … 7 = Sunday."""
-    return _by_index(runner, f, "to_day_of_week", "weekday", range(1, 8))
+    """/statistics/weekdays: visitors, views, sessions and bounces per weekday and full hour
+    (Pirsch docs 2024: Monday is 0), every one of the 7 × 24 cells present."""
+    day, hour = ColumnRef("timestamp", "to_day_of_week"), ColumnRef("timestamp", "to_hour_of_day")
+    metrics = [VISITORS, VIEWS, SESSIONS, BOUNCES]
+    found = {(int(r[0]) - 1, int(r[1])): r[2:] for r in runner.rows(f, [day, hour, *metrics])}
+    names = ("visitors", "views", "sessions", "bounces")
+    return [
+        {
+            "weekday": d,
+            "hour": h,
+            **{n: int(v or 0) for n, v in zip(names, found.get((d, h), [0] * 4), strict=True)},
+        }
+        for d in range(7)
+        for h in range(24)
+    ]
 
 
 def active(runner: Runner, f: Filter, meta: MetaStore) -> dict[str, Any]:
@@ -196,6 +215,7 @@ ANSWERS = {
     "duration/page": page_duration,
     "growth": growth,
     "hours": hours,
+    "minutes": minutes,
     "weekdays": weekdays,
     "active": active,
     "platform": platform,

@@ -18,6 +18,7 @@ from footfall.model.columns import (
     DOWNLOAD,
     EVENT_COLUMN_NAMES,
     EVENT_COLUMNS,
+    EVENT_VARIABLE_SLOTS,
     SESSION_COLUMNS,
     row_defaults,
 )
@@ -100,7 +101,7 @@ def event_row(hit: Hit, app: AppSettings, session_id: int) -> dict[str, Any]:
     if hit.dimensions:
         _event_dimensions(r, hit, app)
     for index, (name, text) in hit.page_custom_variables.items():
-        if 1 <= index <= CUSTOM_SLOTS:
+        if 1 <= index <= EVENT_VARIABLE_SLOTS:
             r[f"event_custom_variable_key_{index}"] = name
             r[f"event_custom_variable_value_{index}"] = text
     return r

@@ -25,6 +25,7 @@ FUNCTIONS = frozenset(
         "to_start_of_quarter",
         "to_start_of_year",
         "to_hour_of_day",
+        "to_minute_of_hour",
         "to_day_of_week",
         "to_month_number",
         "to_path",

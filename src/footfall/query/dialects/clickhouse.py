@@ -96,12 +96,13 @@ class ClickHouseDialect(Dialect):
         "to_start_of_quarter": "toStartOfQuarter({0})",
         "to_start_of_year": "toStartOfYear({0})",
         "to_hour_of_day": "toHour({0})",
+        "to_minute_of_hour": "toMinute({0})",
         "to_day_of_week": "toDayOfWeek({0})",  # mode 0: Monday 1 … Sunday 7, like isodow
         "to_month_number": "toMonth({0})",
         # extract() gives the first capture group, or the whole match without one
         "to_path": (
-            f"if({{0}} = '', '', coalesce(nullIf(extract(replaceRegexpOne("
-            f"{{0}}, '{_SCHEME}[^/?#]*', ''), '^[^?#]*'), ''), '/'))"
+            f"if({{0}} = '', '', coalesce(nullIf(extract("
+            f"{{0}}, '^(?:{_SCHEME[1:]}[^/?#]*)?([^?#]*)'), ''), '/'))"
         ),
         "to_domain": f"lower(extract({{0}}, '{_SCHEME}(?:[^@/?#]*@)?([^:/?#]*)'))",
         "strip_qs": "replaceRegexpOne({0}, '[?][^#]*', '')",
