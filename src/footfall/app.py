@@ -119,6 +119,7 @@ def build(settings: Settings) -> Runtime:
         StepConfig(
             geoip_mmdb=settings.geoip_mmdb,
             device_cache_size=settings.device_cache_size,
+            device_cache_file=str(settings.data_path / "ua-cache.sqlite3"),
             secret_key=secret_key(settings),
         )
     )
