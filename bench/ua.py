@@ -7,7 +7,8 @@ UAs, and the cold first parse.
 Usage: `.venv/bin/python bench/ua.py [--sample N] [--seed S]`;
 `--verify` parses the whole corpus and compares with the golden file (see tests/pipeline/ua);
 `--write-golden PATH` writes that file with the plain library;
-`--write-literals` rewrites `footfall/data/ua_literals.json.gz`.
+`--write-literals` rewrites `footfall/data/ua_literals.json.gz`;
+`--start` times a fresh pipeline step: construction, first hits, warm-up, the parsed-UA file.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ GOLDEN = Path(__file__).resolve().parent.parent / "tests" / "pipeline" / "ua" / 
 
 def main() -> None:
     args = _arguments()
-    if args.child:
+    if args.start_child:
+        print(json.dumps(_start_child(Path(args.start_child), args.sample, args.seed)))
+    elif args.child:
         print(json.dumps(_child(args.child, args.sample, args.seed)))
     elif args.write_golden:
         _write_golden(Path(args.write_golden))
@@ -41,6 +44,8 @@ def main() -> None:
         _write_literals()
     elif args.verify:
         _verify()
+    elif args.start:
+        _start()
     else:
         for mode in ("plain", "screened"):
             out = subprocess.run(
@@ -69,6 +74,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--write-golden", metavar="PATH")
     parser.add_argument("--write-literals", action="store_true")
     parser.add_argument("--verify", action="store_true")
+    parser.add_argument("--start", action="store_true")
+    parser.add_argument("--start-child", metavar="FILE", help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
@@ -107,6 +114,73 @@ def _report(mode: str, result: dict[str, Any]) -> None:
         f"mean {statistics.fmean(times) * 1000:6.2f} | second half median "
         f"{half[len(half) // 2] * 1000:6.2f} ms  (screens on: {result['installed']})"
     )
+
+
+def _start() -> None:
+    """Two fresh processes on one data dir: the first fills the parsed-UA file, the second reuses it."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in ("first start", "restart"):
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--start-child",
+                    f"{tmp}/ua-cache.sqlite3",
+                    "--sample",
+                    "200",
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            r = json.loads(out.stdout)
+            print(
+                f"{run:11}: PutDevice() {r['construct'] * 1000:5.1f} ms | first hit {r['first_hit'] * 1000:6.0f} ms"
+                f" | warm-up done after {r['warmed'] * 1000:5.0f} ms | {r['n']} distinct UAs"
+                f" {r['batch'] * 1000:6.0f} ms ({r['batch'] / r['n'] * 1000:.2f} ms/UA)"
+            )
+
+
+def _start_child(file: Path, size: int, seed: int) -> dict[str, Any]:
+    from footfall.model.hit import Hit
+    from footfall.model.settings import AppSettings
+    from footfall.pipeline.steps.put_device import PutDevice
+    from footfall.pipeline.ua.corpus import fixture_corpus
+
+    app = AppSettings(website_id="w")
+
+    def hit(ua: str) -> Hit:
+        return Hit(
+            website_id="w",
+            seq=1,
+            received_at=0.0,
+            timestamp=0.0,
+            url="https://example.com/",
+            user_agent=ua,
+        )
+
+    sample = [ua for ua, _ in random.Random(seed).sample(fixture_corpus(), size)]
+    start = time.perf_counter()
+    step = PutDevice(10_000, file)
+    construct = time.perf_counter() - start
+    step(hit(sample[0]), app)
+    first_hit = time.perf_counter() - start
+    step.warmed.wait()
+    warmed = time.perf_counter() - start
+    start = time.perf_counter()
+    for ua in sample:
+        step(hit(ua), app)
+    batch = time.perf_counter() - start
+    step.flush()
+    return {
+        "construct": construct,
+        "first_hit": first_hit,
+        "warmed": warmed,
+        "batch": batch,
+        "n": len(sample),
+    }
 
 
 def _golden_path() -> Path:

@@ -56,6 +56,8 @@ class CandidateIndex:
 
 
 _indexes: dict[tuple[str, ...], CandidateIndex] = {}
+#: False makes every screen pass everything (`screen.unscreened()`: the in-process reference)
+switch = {"screening": True}
 
 
 def candidate_list(parser: Any) -> list[dict[str, Any]]:
@@ -69,7 +71,7 @@ def candidate_list(parser: Any) -> list[dict[str, Any]]:
     key = parser.fixture_files
     entries: list[dict[str, Any]] = regex_list(key)
     hints = parser.client_hints
-    if hints is not None and hints.model:
+    if (hints is not None and hints.model) or not switch["screening"]:
         return entries
     index = _indexes.get(key)
     if index is None:

@@ -14,6 +14,7 @@ fixture corpus); on any other version the library runs untouched.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import pkgutil
 import threading
@@ -26,6 +27,7 @@ from device_detector import lazy_regex
 from device_detector.yaml_loader import RegexLoader
 
 from .candidates import candidate_list
+from .candidates import switch as _switch
 from .table import literals_of
 
 __all__ = [
@@ -60,7 +62,7 @@ class ScreenedRegex(lazy_regex.RegexLazy):  # type: ignore[misc]
         literals = self.literals
         if literals is _UNKNOWN:
             literals = self.prepare()
-        if literals and string.__class__ is str and string.isascii():
+        if literals and string.__class__ is str and string.isascii() and _switch["screening"]:
             # why: ASCII only; non-ASCII text can case-fold onto ASCII letters (K, ſ)
             lowered = _lowered(string)
             for literal in literals:
@@ -147,6 +149,17 @@ def disable() -> None:
         if _state["installed"]:
             raise RuntimeError("the screens are already installed in this process")
         _state["disabled"] = True
+
+
+@contextlib.contextmanager
+def unscreened() -> Iterator[None]:
+    """Within: every regex is searched, as by the plain library (a reference for differential tests)."""
+    before = _switch["screening"]
+    _switch["screening"] = False
+    try:
+        yield
+    finally:
+        _switch["screening"] = before
 
 
 def screened_regexes() -> list[ScreenedRegex]:
