@@ -82,10 +82,13 @@ class ScreenedRegex(lazy_regex.RegexLazy):  # type: ignore[misc]
         return self.compiled
 
     def __getattr__(self, name: str) -> Any:
-        # why: match/sub/finditer… still reach the compiled regex, as with RegexLazy
+        # why: as RegexLazy: match/sub/finditer… compile first, other names reach a compiled regex
         if name in lazy_regex.REGEX_ATTRS:
             return getattr(self.compiled or self._compile(), name)
-        raise AttributeError(name)
+        return getattr(self.compiled, name)
+
+    def __repr__(self) -> str:
+        return repr(self.compiled or self._compile())
 
     def __hash__(self) -> int:
         return hash(self.compiled or self._compile())
