@@ -9,6 +9,7 @@ thread, so building the step never waits for it.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import json
@@ -174,6 +175,8 @@ class PutDevice:
 
     def __init__(self, cache_size: int = 10_000, cache_file: Path | None = None) -> None:
         self.file = ParsedFile(cache_file, _namespace()) if cache_file is not None else None
+        if self.file is not None:
+            atexit.register(self.file.close)  # why: the last batch of parses outlives a clean exit
         self.parse = functools.lru_cache(maxsize=max(cache_size, 1))(self._parse)
         #: set once the background warm-up has loaded device-detector (tests and benchmarks wait on it)
         self.warmed = threading.Event()
