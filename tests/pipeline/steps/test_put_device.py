@@ -101,8 +101,8 @@ def test_warm_up_runs_in_the_background(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(put_device_module, "parse_device", recording)
     step = PutDevice(10)
     assert step.warmed.wait(120)
-    assert threads and threading.current_thread().name not in threads
-    assert set(threads) == {"put_device-warm-up"}
+    assert "put_device-warm-up" in threads
+    assert threading.current_thread().name not in threads  # the constructor parsed nothing itself
 
 
 @pytest.mark.parametrize(
