@@ -179,8 +179,7 @@ class PutDevice:
             atexit.register(self.file.close)  # why: the last batch of parses outlives a clean exit
         self.parse = functools.lru_cache(maxsize=max(cache_size, 1))(self._parse)
         #: set once the background warm-up has loaded device-detector (tests and benchmarks wait on it)
-        self.warmed = threading.Event()
-        threading.Thread(target=self._warm, name="put_device-warm-up", daemon=True).start()
+        self.warmed = warm_up()
 
     def _parse(self, ua: str, hints: Hints | None) -> Device:
         """parse_device, through the parsed-UA file when there is one."""
@@ -193,16 +192,6 @@ class PutDevice:
         device = parse_device(ua, hints)
         self.file.put(key, device)
         return device
-
-    def _warm(self) -> None:
-        # why: device-detector loads and compiles lazily (~1-5 s); pay it here, not on the first hits
-        try:
-            for ua in _WARM_UAS:
-                parse_device(ua, None)
-        except Exception:  # a warm-up failure only leaves the cost to the first hits
-            _log.exception("device-detector warm-up failed")
-        finally:
-            self.warmed.set()
 
     def flush(self) -> None:
         """Writes queued parses to the parsed-UA file."""
@@ -229,6 +218,29 @@ class PutDevice:
         ) = d
         hit.browser_language = _browser_language(hit.accept_language)
         return None
+
+
+@functools.cache
+def warm_up() -> threading.Event:
+    """Loads device-detector in a background thread, once per process; the Event is set when done.
+
+    why: the library's cold start (regex lists, first compilations) takes ~1 s; started early
+    (the app factory calls this first thing), it overlaps the server's own start-up, so the
+    first hits find the parser ready instead of waiting for it.
+    """
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            for ua in _WARM_UAS:
+                parse_device(ua, None)
+        except Exception:  # a warm-up failure only leaves the cost to the first hits
+            _log.exception("device-detector warm-up failed")
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="put_device-warm-up", daemon=True).start()
+    return done
 
 
 @functools.cache
