@@ -8,7 +8,8 @@ Usage: `.venv/bin/python bench/ua.py [--sample N] [--seed S]`;
 `--verify` parses the whole corpus and compares with the golden file (see tests/pipeline/ua);
 `--write-golden PATH` writes that file with the plain library;
 `--write-literals` rewrites `footfall/data/ua_literals.json.gz`;
-`--start` times a fresh pipeline step: construction, first hits, warm-up, the parsed-UA file.
+`--start` times a fresh pipeline step: construction, first hits, warm-up, the parsed-UA file;
+`--fresh N` starts `footfall serve` N times and times its first hit from acknowledgment to commit.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def main() -> None:
         _verify()
     elif args.start:
         _start()
+    elif args.fresh:
+        _fresh(args.fresh)
     else:
         for mode in ("plain", "screened"):
             out = subprocess.run(
@@ -76,6 +79,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--write-literals", action="store_true")
     parser.add_argument("--verify", action="store_true")
     parser.add_argument("--start", action="store_true")
+    parser.add_argument("--fresh", type=int, metavar="N")
     parser.add_argument("--start-child", metavar="FILE", help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -183,6 +187,42 @@ def _start_child(file: Path, size: int, seed: int) -> dict[str, Any]:
         "batch": batch,
         "n": len(sample),
     }
+
+
+def _fresh(runs: int) -> None:
+    """The 1-second contract on a cold server: its first hit (an unseen UA) from ack to commit."""
+    import tempfile
+
+    import httpx
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from e2e.conftest import provision
+    from e2e.server import Server
+
+    metric = 'footfall_pipeline_rows_total{table="events"}'
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            provisioned = provision(Path(tmp) / "data")
+            server = Server(provisioned.data_dir, env={"FOOTFALL_FLUSH_INTERVAL_MS": "200"})
+            start = time.monotonic()
+            server.start()
+            up = time.monotonic() - start
+            try:
+                before = server.metrics().get(metric, 0)
+                params = {
+                    "idsite": str(provisioned.app_alias),
+                    "rec": "1",
+                    "url": "https://shop.example.com/",
+                }
+                httpx.get(server.url + "/matomo.php", params=params)
+                acked = time.monotonic()
+                while server.metrics().get(metric, 0) <= before:
+                    time.sleep(0.02)
+                print(
+                    f"healthy after {up:5.2f} s | first hit committed {time.monotonic() - acked:5.3f} s after the ack"
+                )
+            finally:
+                server.stop()
 
 
 def _golden_path() -> Path:
