@@ -103,11 +103,13 @@ def build(settings: Settings) -> Runtime:
     from footfall.meta.directory import MetaDirectory
     from footfall.meta.store import MetaStore
     from footfall.pipeline.steps import StepConfig, default_steps
+    from footfall.pipeline.steps.put_device import warm_up
     from footfall.pipeline.workers import WorkerSpec, meta_directory
     from footfall.web.routes import make_dashboard_routes
     from footfall.web.tracker_script import tracker_script_routes
     from footfall.web.tracking_code import tracking_code_routes
 
+    warm_up()  # device-detector's cold start overlaps the rest of the start-up
     settings.data_path.mkdir(parents=True, exist_ok=True)
     meta = MetaStore(settings.meta_dsn)
     meta.migrate()
@@ -133,6 +135,7 @@ def build(settings: Settings) -> Runtime:
     step_config = StepConfig(
         geoip_mmdb=settings.geoip_mmdb,
         device_cache_size=settings.device_cache_size,
+        device_cache_file=str(settings.data_path / "ua-cache.sqlite3"),
         secret_key=secret_key(settings),
     )
     workers = enrichment_workers(int(settings.pipeline_workers))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from footfall.model.reasons import Reason
 from footfall.model.settings import AppSettings
 from footfall.pipeline.steps import PutDevice
+from footfall.pipeline.steps import put_device as put_device_module
 from footfall.pipeline.steps.drop_bot import drop_bot
 from footfall.pipeline.steps.put_device import browser_language
 
@@ -86,6 +88,22 @@ def test_cache_hit_path_is_fast(put_device: PutDevice) -> None:
     per_hit = (time.perf_counter() - start) / 1000
     assert put_device.parse.cache_info().hits == before + 1000
     assert per_hit < 0.001
+
+
+def test_warm_up_runs_in_the_background(monkeypatch: pytest.MonkeyPatch) -> None:
+    threads: list[str] = []
+    real = put_device_module.parse_device
+
+    def recording(ua: str, hints: put_device_module.Hints | None) -> put_device_module.Device:
+        threads.append(threading.current_thread().name)
+        return real(ua, hints)
+
+    monkeypatch.setattr(put_device_module, "parse_device", recording)
+    done = put_device_module.warm_up.__wrapped__()  # a fresh warm-up (the cached one ran long ago)
+    assert done.wait(120)
+    assert "put_device-warm-up" in threads
+    assert threading.current_thread().name not in threads  # the caller parsed nothing itself
+    assert PutDevice(10).warmed is put_device_module.warm_up()  # one warm-up per process
 
 
 @pytest.mark.parametrize(

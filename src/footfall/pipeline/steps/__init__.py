@@ -5,7 +5,7 @@ counts it). `default_steps` gives the order; `StepTimer` runs a list and times e
 
 Order, and why:
  1. drop_excluded   cheapest drop first; DATA-MODEL §4.1 pre-checks (IP, user agent, unknown URL)
- 2. put_device      device-detector (LRU-cached); needed by drop_bot and the fingerprint
+ 2. put_device      device-detector (screened, LRU + file cached); needed by drop_bot and the fingerprint
  3. drop_bot        pre-check after the parse that detects bots (§4.1)
  4. put_geo         on the real IP, before anonymize replaces it (§1.5)
  5. put_campaign    reads the raw url, before any parameter is removed (§1.3)
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from footfall.model.hit import Hit
@@ -54,15 +55,18 @@ class StepSettings(Protocol):
     @property
     def device_cache_size(self) -> int: ...
     @property
+    def device_cache_file(self) -> str: ...
+    @property
     def secret_key(self) -> bytes: ...
 
 
 @dataclass(frozen=True, slots=True)
 class StepConfig:
-    """A plain StepSettings: GeoIP .mmdb path ("" = none), device cache size, secret key."""
+    """A plain StepSettings: GeoIP .mmdb path ("" = none), device cache size and file ("" = none), secret key."""
 
     geoip_mmdb: str = ""
     device_cache_size: int = 10_000
+    device_cache_file: str = ""
     secret_key: bytes = b""
 
 
@@ -70,7 +74,10 @@ def default_steps(settings: StepSettings) -> list[Step]:
     """The ordered enrichment steps (see the module docstring for the order)."""
     return [
         drop_excluded,
-        PutDevice(settings.device_cache_size),
+        PutDevice(
+            settings.device_cache_size,
+            Path(settings.device_cache_file) if settings.device_cache_file else None,
+        ),
         drop_bot,
         PutGeo(settings.geoip_mmdb),
         put_campaign,

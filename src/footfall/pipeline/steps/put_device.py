@@ -1,15 +1,30 @@
-"""put_device: browser, OS, device and bot flag from device-detector, behind an LRU cache (DATA-MODEL §1.4)."""
+"""put_device: browser, OS, device and bot flag from device-detector, behind caches (DATA-MODEL §1.4).
+
+device-detector runs with Footfall's screens (`pipeline/ua/`): the same regexes in the same
+order, minus those that cannot match, so a parse gives the library's exact answer at a
+fraction of the cost. In front of it sit an LRU cache and, with a data dir, the parsed-UA file
+that survives restarts. The library's cold start (loading 21,000 regexes) runs in a background
+thread, so building the step never waits for it.
+"""
 
 from __future__ import annotations
 
+import atexit
 import functools
+import hashlib
+import json
+import logging
+import threading
 import warnings
-from importlib import resources
+from importlib import metadata, resources
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from footfall.model.hit import Hit
 from footfall.model.reasons import Reason
 from footfall.model.settings import AppSettings
+from footfall.pipeline.ua import screen
+from footfall.pipeline.ua.cache import ParsedFile
 
 with warnings.catch_warnings():
     # why: keep third-party import-time warnings out of our warnings-as-errors test runs
@@ -38,7 +53,16 @@ DEVICE_TYPE_IDS = {
 _ISO639_1 = frozenset(
     resources.files("footfall.data").joinpath("iso639_1.txt").read_text("ascii").split()
 )
-_WARM_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
+#: parsed once in the background at start: loads the regex lists and compiles the common paths
+_WARM_UAS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+)
+_log = logging.getLogger(__name__)
 
 
 class Device(NamedTuple):
@@ -74,6 +98,7 @@ def _engine(details: dict[str, Any], ua: str) -> str:
 
 def parse_device(ua: str, hints: Hints | None) -> Device:
     """Parses one user agent with device-detector (uncached)."""
+    screen.ensure()
     headers = _headers(hints.data) if hints is not None else None
     dd = DeviceDetector(ua, headers=headers, check_cache=False).parse()
     if dd.is_bot():
@@ -148,11 +173,30 @@ class PutDevice:
 
     name = "put_device"
 
-    def __init__(self, cache_size: int = 10_000) -> None:
-        self.parse = functools.lru_cache(maxsize=max(cache_size, 1))(parse_device)
-        # why: device-detector compiles its regexes lazily; the first parse costs ~1.4 s
-        self.parse(_WARM_UA, None)
-        self.parse.cache_clear()
+    def __init__(self, cache_size: int = 10_000, cache_file: Path | None = None) -> None:
+        self.file = ParsedFile(cache_file, _namespace()) if cache_file is not None else None
+        if self.file is not None:
+            atexit.register(self.file.close)  # why: the last batch of parses outlives a clean exit
+        self.parse = functools.lru_cache(maxsize=max(cache_size, 1))(self._parse)
+        #: set once the background warm-up has loaded device-detector (tests and benchmarks wait on it)
+        self.warmed = warm_up()
+
+    def _parse(self, ua: str, hints: Hints | None) -> Device:
+        """parse_device, through the parsed-UA file when there is one."""
+        if self.file is None:
+            return parse_device(ua, hints)
+        key = json.dumps([ua, hints.key if hints is not None else None])
+        stored = self.file.get(key)
+        if stored is not None:
+            return Device(*stored)
+        device = parse_device(ua, hints)
+        self.file.put(key, device)
+        return device
+
+    def flush(self) -> None:
+        """Writes queued parses to the parsed-UA file."""
+        if self.file is not None:
+            self.file.flush()
 
     def __call__(self, hit: Hit, app: AppSettings) -> Reason | None:
         """Enriches `hit` in place; never drops (drop_bot decides)."""
@@ -174,3 +218,33 @@ class PutDevice:
         ) = d
         hit.browser_language = _browser_language(hit.accept_language)
         return None
+
+
+@functools.cache
+def warm_up() -> threading.Event:
+    """Loads device-detector in a background thread, once per process; the Event is set when done.
+
+    why: the library's cold start (regex lists, first compilations) takes ~1 s; started early
+    (the app factory calls this first thing), it overlaps the server's own start-up, so the
+    first hits find the parser ready instead of waiting for it.
+    """
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            for ua in _WARM_UAS:
+                parse_device(ua, None)
+        except Exception:  # a warm-up failure only leaves the cost to the first hits
+            _log.exception("device-detector warm-up failed")
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="put_device-warm-up", daemon=True).start()
+    return done
+
+
+@functools.cache
+def _namespace() -> str:
+    """Parsed-UA file namespace: the device-detector version and a digest of this module's code."""
+    source = Path(__file__).read_bytes()
+    return f"{metadata.version('device_detector')}-{hashlib.sha256(source).hexdigest()[:16]}"
