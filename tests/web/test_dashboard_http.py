@@ -386,3 +386,25 @@ def test_owners_grant_levels_on_the_users_page(world: World) -> None:
         )
         with sign_in(world, VIEWER) as viewer:
             assert viewer.get(f"/dashboard/apps/{world.shop}/?{RANGE}").status_code == 403
+
+
+def test_every_page_has_a_plain_text_title(world: World) -> None:
+    """A page's <title> is its name only (a form once leaked into the users page's title)."""
+    pages = {
+        "/dashboard/users": "Users",
+        "/dashboard/credentials": "API credentials",
+        "/dashboard/apps/new": "New app",
+        "/dashboard/tracker": "Global tracker settings",
+        f"/dashboard/apps/{world.shop}/settings": " settings",
+        f"/dashboard/apps/{world.shop}/tracker": " tracker settings",
+        f"/dashboard/apps/{world.shop}/edit": " details",
+        f"/dashboard/apps/{world.shop}/?{RANGE}": "",
+    }
+    with sign_in(world, OWNER) as owner:
+        for path, name in pages.items():
+            page = owner.get(path)
+            assert page.status_code == 200, path
+            title = re.search(r"<title>(.*?)</title>", page.text, re.S)
+            assert title is not None, path
+            assert "<" not in title.group(1) and name in title.group(1), (path, title.group(1))
+            assert title.group(1).endswith(" · Footfall"), path
