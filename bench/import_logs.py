@@ -168,8 +168,8 @@ def write_section(results: dict[str, Any]) -> None:
     section = f"""<!-- import-logs:start -->
 ## Log import (`bench/import_logs.py`)
 
-Machine: {r["machine"]}; shared with other engineers' work at the time (load average
-{r["load"]} during the run), so wall-clock figures are well below what the code does alone; the
+Machine: {r["machine"]}; load average {r["load"]} during the run (above ~2 the machine was
+shared with other work and wall-clock figures are below what the code does alone); the
 CPU-second figures are the importer's own cost.
 Log: NCSA combined, generated (`tests/scenarios/access_log.py`: 3,000 visitors, 200 robots,
 static files, downloads, 404s, 301s), the day repeated.

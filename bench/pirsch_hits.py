@@ -190,9 +190,9 @@ def write_markdown(r: dict[str, Any]) -> None:
     section = f"""<!-- pirsch:start -->
 ## Pirsch ingestion (`bench/pirsch_hits.py`)
 
-Run on {r["date"]}: {r["machine"]}; the machine was shared with other engineers' work at the
-time (1-minute load average {r["load_average_before"]} when the run began), so compare the two
-columns with each other, not with the quieter foundation run above. Server: `footfall serve`, default settings. Load: {CONNECTIONS} keep-alive connections
+Run on {r["date"]}: {r["machine"]}; 1-minute load average {r["load_average_before"]} when the
+run began (above ~2 the machine was shared with other work: compare the two columns with each
+other then, not with other sections). Server: `footfall serve`, default settings. Load: {CONNECTIONS} keep-alive connections
 posting `/api/v1/hit/batch` bodies of {BATCH} hits (20k visitors, `time`s in order over the
 last hour, each body sent once) with a
 domain client's token, from the same process as the benchmark (not the server's).
