@@ -9,11 +9,12 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.engine import RowMapping
 
 from footfall.meta.accounts import User, user_from_row
 from footfall.meta.audit import Actor, record, record_changes
 from footfall.meta.errors import NotFound, ValidationError
+from footfall.meta.links import Link, add_links, remove_links
 from footfall.meta.paging import Page, fetch_page
 from footfall.meta.schema import user_group_members, user_groups, users
 from footfall.meta.store import MetaStore, as_utc, utcnow
@@ -130,14 +131,15 @@ def delete_group(meta: MetaStore, group_id: str, actor: Actor | None = None) -> 
         record(conn, "user_group.deleted", group.id, {"name": group.name}, actor)
 
 
-def _user_ids(conn: Connection, user_ids: Sequence[str]) -> list[str]:
-    found = set(conn.execute(sa.select(users.c.id).where(users.c.id.in_(list(user_ids)))).scalars())
-    missing = [u for u in user_ids if u not in found]
-    if missing:
-        raise NotFound(
-            f"User with id: {missing[0]} does not exist", "users.error.user-does-not-exist"
-        )
-    return list(dict.fromkeys(user_ids))
+_MEMBERS = Link(
+    owner=user_group_members.c.group_id,
+    member=user_group_members.c.user_id,
+    member_ids=users.c.id,
+    missing=lambda uid: NotFound(
+        f"User with id: {uid} does not exist", "users.error.user-does-not-exist"
+    ),
+    audit_type="user_group.changed.users",
+)
 
 
 def add_members(
@@ -146,20 +148,7 @@ def add_members(
     """Add users to a group (members already in it stay once)."""
     group = get_group(meta, group_id)
     with meta.begin() as conn:
-        wanted = _user_ids(conn, user_ids)
-        present = set(
-            conn.execute(
-                sa.select(user_group_members.c.user_id).where(
-                    user_group_members.c.group_id == group.id
-                )
-            ).scalars()
-        )
-        added = [u for u in wanted if u not in present]
-        if added:
-            conn.execute(
-                user_group_members.insert(), [{"group_id": group.id, "user_id": u} for u in added]
-            )
-            record(conn, "user_group.changed.users", group.id, {"added": added}, actor)
+        add_links(conn, _MEMBERS, group.id, user_ids, actor)
 
 
 def remove_members(
@@ -168,13 +157,7 @@ def remove_members(
     """Remove users from a group."""
     group = get_group(meta, group_id)
     with meta.begin() as conn:
-        wanted = _user_ids(conn, user_ids)
-        conn.execute(
-            user_group_members.delete().where(
-                user_group_members.c.group_id == group.id, user_group_members.c.user_id.in_(wanted)
-            )
-        )
-        record(conn, "user_group.changed.users", group.id, {"removed": wanted}, actor)
+        remove_links(conn, _MEMBERS, group.id, user_ids, actor)
 
 
 def page_groups(meta: MetaStore, page: Page) -> tuple[int, list[UserGroup]]:

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, RowMapping
 from footfall.meta.apps import App, app_from_row, validate_currency, validate_timezone
 from footfall.meta.audit import Actor, record, record_changes
 from footfall.meta.errors import Conflict, NotFound, ValidationError
+from footfall.meta.links import Link, add_links, remove_links
 from footfall.meta.paging import Page, fetch_page
 from footfall.meta.schema import apps, group_permissions, meta_site_apps, meta_sites
 from footfall.meta.store import MetaStore, as_utc, utcnow
@@ -180,12 +181,13 @@ def delete_meta_site(meta: MetaStore, meta_site_id: str, actor: Actor | None = N
         record(conn, "meta_site.deleted", site.id, {"name": site.name}, actor)
 
 
-def _app_ids(conn: Connection, app_ids: Sequence[str]) -> list[str]:
-    found = set(conn.execute(sa.select(apps.c.id).where(apps.c.id.in_(list(app_ids)))).scalars())
-    missing = [a for a in app_ids if a not in found]
-    if missing:
-        raise NotFound(f"App with id: {missing[0]} does not exist")
-    return list(dict.fromkeys(app_ids))
+_APPS = Link(
+    owner=meta_site_apps.c.meta_site_id,
+    member=meta_site_apps.c.app_id,
+    member_ids=apps.c.id,
+    missing=lambda app_id: NotFound(f"App with id: {app_id} does not exist"),
+    audit_type="meta_site.changed.apps",
+)
 
 
 def add_apps(
@@ -194,18 +196,7 @@ def add_apps(
     """Put apps into a meta site (already there: no change)."""
     site = get_meta_site(meta, meta_site_id)
     with meta.begin() as conn:
-        wanted = _app_ids(conn, app_ids)
-        present = set(
-            conn.execute(
-                sa.select(meta_site_apps.c.app_id).where(meta_site_apps.c.meta_site_id == site.id)
-            ).scalars()
-        )
-        added = [a for a in wanted if a not in present]
-        if added:
-            conn.execute(
-                meta_site_apps.insert(), [{"meta_site_id": site.id, "app_id": a} for a in added]
-            )
-            record(conn, "meta_site.changed.apps", site.id, {"added": added}, actor)
+        add_links(conn, _APPS, site.id, app_ids, actor)
 
 
 def remove_apps(
@@ -214,13 +205,7 @@ def remove_apps(
     """Take apps out of a meta site."""
     site = get_meta_site(meta, meta_site_id)
     with meta.begin() as conn:
-        wanted = _app_ids(conn, app_ids)
-        conn.execute(
-            meta_site_apps.delete().where(
-                meta_site_apps.c.meta_site_id == site.id, meta_site_apps.c.app_id.in_(wanted)
-            )
-        )
-        record(conn, "meta_site.changed.apps", site.id, {"removed": wanted}, actor)
+        remove_links(conn, _APPS, site.id, app_ids, actor)
 
 
 def page_meta_sites(
