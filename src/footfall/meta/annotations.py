@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, RowMapping
 from footfall.meta.apps import get_app
 from footfall.meta.audit import Actor, record
 from footfall.meta.errors import NotFound, Refused, ValidationError
+from footfall.meta.paging import Page, fetch_page
 from footfall.meta.schema import user_annotations
 from footfall.meta.store import MetaStore, as_utc, utcnow
 
@@ -219,15 +220,13 @@ def list_annotations(
     where = [user_annotations.c.app_id == app_id, _visible_to(reader)]
     if ranges:
         where.append(sa.or_(*(user_annotations.c.date.between(lo, hi) for lo, hi in ranges)))
+    query = (
+        sa.select(user_annotations)
+        .where(*where)
+        .order_by(user_annotations.c.date, user_annotations.c.created_at)
+    )
     with meta.connect() as conn:
-        total = conn.execute(
-            sa.select(sa.func.count()).select_from(user_annotations).where(*where)
-        ).scalar_one()
-        rows = conn.execute(
-            sa.select(user_annotations)
-            .where(*where)
-            .order_by(user_annotations.c.date, user_annotations.c.created_at, user_annotations.c.id)
-            .offset(offset)
-            .limit(limit)
-        ).mappings()
-        return int(total), [_annotation(r) for r in rows]
+        total, rows = fetch_page(
+            conn, query, Page(offset, limit), sort_columns={}, tie_breaker=user_annotations.c.id
+        )
+    return total, [_annotation(r) for r in rows]

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from footfall.meta.paging import Page, fetch_page
 from footfall.meta.schema import audit_log
 from footfall.meta.store import MetaStore, as_utc, utcnow
 
@@ -159,14 +160,15 @@ def page_entries(
     """The total and one page of entries matching `flt`; `sort` is a key of the API, `-` first
     for descending."""
     query = _where(sa.select(audit_log), flt)
-    column = _SORTS[sort.removeprefix("-")]
-    ordered = query.order_by(
-        column.desc() if sort.startswith("-") else column.asc(), audit_log.c.id
-    )
     with meta.connect() as conn:
-        total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
-        rows = conn.execute(ordered.offset(offset).limit(limit)).mappings().all()
-    return int(total), [_entry(r) for r in rows]
+        total, rows = fetch_page(
+            conn,
+            query,
+            Page(offset, limit, sort),
+            sort_columns=_SORTS,
+            tie_breaker=audit_log.c.id,
+        )
+    return total, [_entry(r) for r in rows]
 
 
 def list_entries(

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, RowMapping
 from footfall.meta.apps import get_app
 from footfall.meta.audit import Actor, record
 from footfall.meta.errors import NotFound, ValidationError
+from footfall.meta.paging import Page, fetch_page
 from footfall.meta.schema import custom_dimensions, product_custom_dimensions
 from footfall.meta.store import MetaStore, as_utc, utcnow
 from footfall.model.columns import CUSTOM_SLOTS
@@ -271,19 +272,16 @@ def list_custom_dimensions(
     meta: MetaStore, app_id: str, offset: int = 0, limit: int = 10
 ) -> tuple[int, list[CustomDimension]]:
     """The total and one page of an app's dimensions, by tracking id."""
-    where = custom_dimensions.c.app_id == app_id
+    query = sa.select(custom_dimensions).where(custom_dimensions.c.app_id == app_id)
     with meta.connect() as conn:
-        total = conn.execute(
-            sa.select(sa.func.count()).select_from(custom_dimensions).where(where)
-        ).scalar_one()
-        rows = conn.execute(
-            sa.select(custom_dimensions)
-            .where(where)
-            .order_by(custom_dimensions.c.tracking_id)
-            .offset(offset)
-            .limit(limit)
-        ).mappings()
-        return int(total), [_dimension(r) for r in rows]
+        total, rows = fetch_page(
+            conn,
+            query,
+            Page(offset, limit),
+            sort_columns={},
+            tie_breaker=custom_dimensions.c.tracking_id,
+        )
+    return total, [_dimension(r) for r in rows]
 
 
 def slot_usage(meta: MetaStore, app_id: str) -> dict[str, dict[str, int]]:

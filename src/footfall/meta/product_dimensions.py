@@ -15,6 +15,7 @@ from footfall.meta.apps import get_app
 from footfall.meta.audit import Actor, record
 from footfall.meta.custom_dimensions import PRODUCT_SLOTS, slot_number, text_value
 from footfall.meta.errors import NotFound, ValidationError
+from footfall.meta.paging import Page, fetch_page
 from footfall.meta.schema import product_custom_dimensions
 from footfall.meta.store import MetaStore, as_utc, utcnow
 
@@ -139,16 +140,13 @@ def list_product_custom_dimensions(
     meta: MetaStore, app_id: str, offset: int = 0, limit: int = 10
 ) -> tuple[int, list[ProductCustomDimension]]:
     """The total and one page of an app's product custom dimensions, by slot."""
-    where = product_custom_dimensions.c.app_id == app_id
+    query = sa.select(product_custom_dimensions).where(product_custom_dimensions.c.app_id == app_id)
     with meta.connect() as conn:
-        total = conn.execute(
-            sa.select(sa.func.count()).select_from(product_custom_dimensions).where(where)
-        ).scalar_one()
-        rows = conn.execute(
-            sa.select(product_custom_dimensions)
-            .where(where)
-            .order_by(product_custom_dimensions.c.slot)
-            .offset(offset)
-            .limit(limit)
-        ).mappings()
-        return int(total), [_product(r) for r in rows]
+        total, rows = fetch_page(
+            conn,
+            query,
+            Page(offset, limit),
+            sort_columns={},
+            tie_breaker=product_custom_dimensions.c.slot,
+        )
+    return total, [_product(r) for r in rows]
