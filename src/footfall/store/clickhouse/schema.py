@@ -14,10 +14,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from footfall.model.columns import EVENT_COLUMNS, SESSION_COLUMNS, Column
-
-#: table name → its columns, in storage order
-TABLES: dict[str, tuple[Column, ...]] = {"events": EVENT_COLUMNS, "sessions": SESSION_COLUMNS}
+from footfall.model.columns import Column
+from footfall.store.arrow import TABLES as TABLES
+from footfall.store.arrow import arrow_schema as arrow_schema
 
 #: ClickHouse-only column on both tables: the id of the `write` that stored the row. The write's
 #: commit is its `ingest_state` row; rows of a write that never committed are deleted on `migrate`
@@ -161,28 +160,6 @@ def table_ddl(table: str) -> str:
 def expected_columns(table: str) -> list[tuple[str, str]]:
     """(name, ClickHouse type) as `system.columns` shows them, in order (drift checks)."""
     return [(c.name, column_type(c)) for c in TABLES[table]] + [(WRITE_ID, "UInt64")]
-
-
-# Arrow type of each DuckDB type on the way in: timestamps are converted from float unix seconds,
-# UUIDs and times travel as text that ClickHouse parses (after `to_arrow` validated it).
-_ARROW: dict[str, pa.DataType] = {
-    "UTINYINT": pa.uint8(),
-    "USMALLINT": pa.uint16(),
-    "UINTEGER": pa.uint32(),
-    "UBIGINT": pa.uint64(),
-    "INTEGER": pa.int32(),
-    "DOUBLE": pa.float64(),
-    "VARCHAR": pa.string(),
-    "UUID": pa.string(),
-    "TIME": pa.string(),
-    "TIMESTAMP": pa.float64(),
-    "INTEGER[]": pa.list_(pa.int32()),
-}
-
-
-def arrow_schema(table: str) -> pa.Schema:
-    """The Arrow schema rows of `table` are first gathered in (timestamps as float seconds)."""
-    return pa.schema([pa.field(c.name, _ARROW[c.type]) for c in TABLES[table]])
 
 
 def to_arrow(table: str, rows: Sequence[dict[str, Any]]) -> pa.Table:

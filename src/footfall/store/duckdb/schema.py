@@ -15,31 +15,14 @@ from typing import Any
 
 import pyarrow as pa
 
-from footfall.model.columns import EVENT_COLUMNS, SESSION_COLUMNS, Column
-
-#: table name → its columns, in storage order
-TABLES: dict[str, tuple[Column, ...]] = {"events": EVENT_COLUMNS, "sessions": SESSION_COLUMNS}
+from footfall.model.columns import Column
+from footfall.store.arrow import TABLES as TABLES
+from footfall.store.arrow import arrow_schema as arrow_schema
 
 #: the checkpoint table: one row per key ('checkpoint' = last spool seq committed)
 INGEST_STATE_DDL = (
     "CREATE TABLE IF NOT EXISTS ingest_state (key VARCHAR PRIMARY KEY, value UBIGINT NOT NULL)"
 )
-
-# Arrow type of each DuckDB type on the write path. Timestamps travel as float unix seconds,
-# UUIDs and TIMEs as text; the INSERT ... SELECT converts them (see `insert_expr`).
-_ARROW: dict[str, pa.DataType] = {
-    "UTINYINT": pa.uint8(),
-    "USMALLINT": pa.uint16(),
-    "UINTEGER": pa.uint32(),
-    "UBIGINT": pa.uint64(),
-    "INTEGER": pa.int32(),
-    "DOUBLE": pa.float64(),
-    "VARCHAR": pa.string(),
-    "UUID": pa.string(),
-    "TIME": pa.string(),
-    "TIMESTAMP": pa.float64(),
-    "INTEGER[]": pa.list_(pa.int32()),
-}
 
 
 def quote(name: str) -> str:
@@ -86,11 +69,6 @@ def table_ddl(table: str) -> str:
     """
     body = ",\n  ".join(column_ddl(c) for c in TABLES[table])
     return f"CREATE TABLE IF NOT EXISTS {table} (\n  {body}\n)"
-
-
-def arrow_schema(table: str) -> pa.Schema:
-    """The Arrow schema a batch of rows of `table` is built with."""
-    return pa.schema([pa.field(c.name, _ARROW[c.type]) for c in TABLES[table]])
 
 
 def insert_expr(column: Column) -> str:
