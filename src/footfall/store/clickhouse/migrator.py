@@ -7,8 +7,6 @@ files it has not recorded, in order; either way the result is checked against `m
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -16,49 +14,20 @@ from typing import Any
 
 from footfall.store.clickhouse.retention import Retention
 from footfall.store.clickhouse.schema import INGEST_STATE_DDL, TABLES, expected_columns, table_ddl
+from footfall.store.migration_files import Migration, read_migrations
 
 SCHEMA_MIGRATIONS_DDL = (
     "CREATE TABLE IF NOT EXISTS schema_migrations"
     " (version UInt32, name String, applied_at DateTime64(6, 'UTC'))"
     " ENGINE = ReplacingMergeTree ORDER BY version"
 )
-_FILE = re.compile(r"^(\d{4})_(\w+)\.sql$")
-# statements of a file: split at a `;` that ends a line (no SQL parser needed for DDL files)
-_STATEMENT_END = re.compile(r";\s*$", re.MULTILINE)
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    """One numbered .sql file of the `migrations/` folder."""
-
-    version: int
-    name: str
-    sql: str
-
-    def statements(self) -> list[str]:
-        """The file's statements, comments and blank ones left out."""
-        out = []
-        for chunk in _STATEMENT_END.split(self.sql):
-            lines = [ln for ln in chunk.splitlines() if not ln.strip().startswith("--")]
-            text = "\n".join(lines).strip()
-            if text:
-                out.append(text)
-        return out
 
 
 def available(folder: Traversable | Path | None = None) -> list[Migration]:
     """The migration files of `folder` (default: the package's `migrations/`), by version."""
-    root = folder if folder is not None else files("footfall.store.clickhouse") / "migrations"
-    found: dict[int, Migration] = {}
-    for entry in root.iterdir():
-        match = _FILE.match(entry.name)
-        if match is None:
-            continue
-        version = int(match.group(1))
-        if version in found:
-            raise ValueError(f"two migrations numbered {version:04d}: {entry.name}")
-        found[version] = Migration(version, match.group(2), entry.read_text("utf-8"))
-    return [found[v] for v in sorted(found)]
+    return read_migrations(
+        folder if folder is not None else files("footfall.store.clickhouse") / "migrations"
+    )
 
 
 def migrate(client: Any, folder: Traversable | Path | None = None) -> list[int]:

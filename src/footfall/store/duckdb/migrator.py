@@ -7,8 +7,6 @@ recorded, in order. Either way the result is checked against `model.columns`.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -17,36 +15,19 @@ from pathlib import Path
 import duckdb
 
 from footfall.store.duckdb.schema import INGEST_STATE_DDL, TABLES, expected_columns, table_ddl
+from footfall.store.migration_files import Migration, read_migrations
 
 SCHEMA_MIGRATIONS_DDL = (
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
 )
-_FILE = re.compile(r"^(\d{4})_(\w+)\.sql$")
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    """One numbered .sql file of the `migrations/` folder."""
-
-    version: int
-    name: str
-    sql: str
 
 
 def available(folder: Traversable | Path | None = None) -> list[Migration]:
     """The migration files of `folder` (default: the package's `migrations/`), by version."""
-    root = folder if folder is not None else files("footfall.store.duckdb").joinpath("migrations")
-    found: dict[int, Migration] = {}
-    for entry in root.iterdir():
-        match = _FILE.match(entry.name)
-        if match is None:
-            continue
-        version = int(match.group(1))
-        if version in found:
-            raise ValueError(f"two migrations numbered {version:04d}: {entry.name}")
-        found[version] = Migration(version, match.group(2), entry.read_text("utf-8"))
-    return [found[v] for v in sorted(found)]
+    return read_migrations(
+        folder if folder is not None else files("footfall.store.duckdb") / "migrations"
+    )
 
 
 def migrate(cur: duckdb.DuckDBPyConnection, folder: Traversable | Path | None = None) -> list[int]:
