@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from footfall.store.base import latest_versions
 from footfall.store.duckdb import DuckDBStore, schema
-from footfall.store.duckdb.store import latest_versions
 
 T0 = 1_700_000_000.0
 RowFactory = Callable[..., dict[str, Any]]

@@ -68,3 +68,19 @@ class EventStore(Protocol):
     def close(self) -> None:
         """Release files and connections."""
         ...
+
+
+def latest_versions(sessions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per (website_id, session_id): the highest session_version, the later row on ties.
+
+    Every backend writes only these: DuckDB refuses to touch one key twice in a statement, and
+    ClickHouse's ReplacingMergeTree would pick the survivor of two equal versions in one insert
+    block by its own order, so both keep the rule "an equal version replaces" here.
+    """
+    latest: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for row in sessions:
+        key = (row.get("website_id"), row.get("session_id", 0))
+        kept = latest.get(key)
+        if kept is None or row.get("session_version", 0) >= kept.get("session_version", 0):
+            latest[key] = row
+    return list(latest.values())

@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from footfall.model.columns import ORDER
-from footfall.store.base import VisitorHistory
+from footfall.store.base import VisitorHistory, latest_versions
 from footfall.store.clickhouse import migrator, schema
 from footfall.store.clickhouse.clients import Target, connect
 from footfall.store.clickhouse.retention import Retention
@@ -77,21 +77,6 @@ def _seconds(micros: int | None) -> float | None:
     return None if micros is None else micros / 1_000_000
 
 
-def newest_versions(sessions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per (website_id, session_id): the highest session_version, the later row on ties.
-
-    ReplacingMergeTree would pick the survivor of two equal versions in one insert block by its
-    own order; taking the later row here keeps the DuckDB store's rule ("an equal version replaces").
-    """
-    latest: dict[tuple[Any, Any], dict[str, Any]] = {}
-    for row in sessions:
-        key = (row.get("website_id"), row.get("session_id", 0))
-        kept = latest.get(key)
-        if kept is None or row.get("session_version", 0) >= kept.get("session_version", 0):
-            latest[key] = row
-    return list(latest.values())
-
-
 class ClickHouseStore:
     """EventStore on ClickHouse: a server (clickhouse-connect over HTTP) or chDB in-process."""
 
@@ -127,7 +112,7 @@ class ClickHouseStore:
         """Append events, upsert sessions and set the checkpoint as one logical step."""
         self.write_arrow(
             schema.to_arrow("events", events) if events else None,
-            schema.to_arrow("sessions", newest_versions(sessions)) if sessions else None,
+            schema.to_arrow("sessions", latest_versions(sessions)) if sessions else None,
             checkpoint,
         )
 

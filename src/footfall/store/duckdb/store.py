@@ -15,7 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from footfall.model.columns import ORDER
-from footfall.store.base import VisitorHistory
+from footfall.store.base import VisitorHistory, latest_versions
 from footfall.store.duckdb import migrator, schema
 
 _SELECT_ONLY = frozenset({duckdb.StatementType.SELECT})
@@ -96,20 +96,6 @@ def _micros(unix_seconds: float) -> int:
 def _seconds(micros: int | None) -> float | None:
     """Integer microseconds back to unix seconds."""
     return None if micros is None else micros / 1_000_000
-
-
-def latest_versions(sessions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per (website_id, session_id): the highest session_version, the later row on ties.
-
-    DuckDB refuses to touch one key twice in a statement, and only the newest version matters.
-    """
-    latest: dict[tuple[Any, Any], dict[str, Any]] = {}
-    for row in sessions:
-        key = (row.get("website_id"), row.get("session_id", 0))
-        kept = latest.get(key)
-        if kept is None or row.get("session_version", 0) >= kept.get("session_version", 0):
-            latest[key] = row
-    return list(latest.values())
 
 
 class DuckDBStore:
