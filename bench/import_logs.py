@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from benchmarks_md import put_section  # noqa: E402
 from ingest import machine  # noqa: E402
 
 from e2e.conftest import provision  # noqa: E402
@@ -154,8 +155,6 @@ def bench_piwik(path: Path, lines: int) -> dict[str, Any]:
 
 def write_section(results: dict[str, Any]) -> None:
     """Replace the import-logs section of BENCHMARKS.md."""
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text()
     r = results
     piwik = r["piwik"]
     piwik_row = (
@@ -184,12 +183,7 @@ static files, downloads, 404s, 301s), the day repeated.
 "Reading" = parse + classify + encode + spool append (target: ≥ 50,000 lines/s). "Until stored"
 includes the pipeline (device detection, sessions, DuckDB), the foundation's own figure above.
 <!-- import-logs:end -->"""
-    if "<!-- import-logs:start -->" in text:
-        head, rest = text.split("<!-- import-logs:start -->", 1)
-        text = head + section + rest.split("<!-- import-logs:end -->", 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text)
+    put_section("import-logs", section)
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from benchmarks_md import put_section  # noqa: E402
 from load import UAS  # noqa: E402
 
 from e2e.conftest import provision  # noqa: E402
@@ -238,12 +239,6 @@ def bench_pipeline(n: int, workers: int = 0) -> dict[str, Any]:
 
 def write_markdown(r: dict[str, Any]) -> None:
     """Replace the ingest section of BENCHMARKS.md."""
-    path = ROOT / "BENCHMARKS.md"
-    text = (
-        path.read_text()
-        if path.exists()
-        else "# Benchmarks\n\nFigures written by the scripts in `bench/`.\n"
-    )
     h = r["http"]
     section = f"""<!-- ingest:start -->
 ## Ingestion (`bench/ingest.py`)
@@ -267,13 +262,7 @@ a server does (200 ms flushes, backlog rules); CPU per event counts this process
 
 Raw results: `{json.dumps(r, sort_keys=True)}`
 <!-- ingest:end -->"""
-    if "<!-- ingest:start -->" in text:
-        head, rest = text.split("<!-- ingest:start -->", 1)
-        tail = rest.split("<!-- ingest:end -->", 1)[1]
-        text = head + section + tail
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    path.write_text(text)
+    put_section("ingest", section)
 
 
 if __name__ == "__main__":

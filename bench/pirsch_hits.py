@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from benchmarks_md import put_section  # noqa: E402
 from ingest import committed_rows, machine  # noqa: E402
 from load import UAS  # noqa: E402
 
@@ -184,8 +185,6 @@ def run(seconds: float) -> dict[str, Any]:
 
 def write_markdown(r: dict[str, Any]) -> None:
     """Replace the Pirsch section of BENCHMARKS.md."""
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text()
     h, m = r["http"]["pirsch"], r["http"]["matomo"]
     section = f"""<!-- pirsch:start -->
 ## Pirsch ingestion (`bench/pirsch_hits.py`)
@@ -210,13 +209,7 @@ foundation's 50,000 bulk events/s floor (which the foundation's own run does not
 
 Raw results: `{json.dumps(r, sort_keys=True)}`
 <!-- pirsch:end -->"""
-    if "<!-- pirsch:start -->" in text:
-        head, rest = text.split("<!-- pirsch:start -->", 1)
-        tail = rest.split("<!-- pirsch:end -->", 1)[1]
-        text = head + section + tail
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    path.write_text(text)
+    put_section("pirsch", section)
 
 
 if __name__ == "__main__":

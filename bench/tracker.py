@@ -13,9 +13,10 @@ import gzip
 import json
 import os
 import platform
-import re
 import time
 from pathlib import Path
+
+from benchmarks_md import put_section
 
 from footfall.web.tracker_script import STATIC_DIR
 
@@ -102,13 +103,7 @@ Debian Chromium driven by Playwright, network stubbed out ({result["calls"]} cal
 
 Raw results: `{json.dumps(result, sort_keys=True)}`
 <!-- tracker:end -->"""
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text()
-    if "<!-- tracker:start -->" in text:
-        text = re.sub(r"<!-- tracker:start -->.*<!-- tracker:end -->", section, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    path.write_text(text)
+    put_section("tracker", section)
 
 
 def main() -> None:
