@@ -140,10 +140,43 @@ def bench_http(seconds: float, bulk_hits: int) -> dict[str, Any]:
     return results
 
 
+PIPELINE_SITE = "5f0c4b2e-8a4e-4d8a-9d0e-4f4b1d1a2b3c"
+
+
+def pipeline_payloads(n: int) -> list[bytes]:
+    """`n` encoded spool records of the pipeline benchmarks: page views over the last hour from
+    20k visitors (random /16s), 36 user agents, 500 pages, three referrers."""
+    from footfall.model.record import RawRecord
+
+    rnd = random.Random(3)
+    t0 = time.time() - 3600
+    payloads = []
+    for i in range(n):
+        params = {
+            "idsite": PIPELINE_SITE,
+            "rec": "1",
+            "url": f"https://shop.example.com/p/{rnd.randint(1, 500)}",
+            "urlref": rnd.choice(["", "https://www.google.com/", "https://news.example.org/a"]),
+            "_id": f"{rnd.randint(1, 20000):016x}",
+            "res": "1920x1080",
+            "cdt": str(t0 + i * 3600 / n),
+        }
+        rec = RawRecord(
+            PIPELINE_SITE,
+            params,
+            time.time(),
+            ip=f"81.{rnd.randint(0, 255)}.{rnd.randint(0, 255)}.9",
+            user_agent=rnd.choice(UAS),
+            trusted=True,
+            protocol="ppms",
+        )
+        payloads.append(rec.encode())
+    return payloads
+
+
 def bench_pipeline(n: int, workers: int = 0) -> dict[str, Any]:
     """The pipeline alone over a pre-filled spool, 36 distinct user agents over 20k visitors."""
     from footfall.model.directory import StaticDirectory
-    from footfall.model.record import RawRecord
     from footfall.model.settings import AppSettings
     from footfall.pipeline.runner import Pipeline
     from footfall.pipeline.steps import StepConfig, default_steps
@@ -152,32 +185,10 @@ def bench_pipeline(n: int, workers: int = 0) -> dict[str, Any]:
     from footfall.spool.log import Spool
     from footfall.store import open_store
 
-    site = "5f0c4b2e-8a4e-4d8a-9d0e-4f4b1d1a2b3c"
-    rnd = random.Random(3)
+    site = PIPELINE_SITE
     with tempfile.TemporaryDirectory() as tmp:
         spool = Spool(Path(tmp) / "spool")
-        t0 = time.time() - 3600
-        payloads = []
-        for i in range(n):
-            params = {
-                "idsite": site,
-                "rec": "1",
-                "url": f"https://shop.example.com/p/{rnd.randint(1, 500)}",
-                "urlref": rnd.choice(["", "https://www.google.com/", "https://news.example.org/a"]),
-                "_id": f"{rnd.randint(1, 20000):016x}",
-                "res": "1920x1080",
-                "cdt": str(t0 + i * 3600 / n),
-            }
-            rec = RawRecord(
-                site,
-                params,
-                time.time(),
-                ip=f"81.{rnd.randint(0, 255)}.{rnd.randint(0, 255)}.9",
-                user_agent=rnd.choice(UAS),
-                trusted=True,
-                protocol="ppms",
-            )
-            payloads.append(rec.encode())
+        payloads = pipeline_payloads(n)
         for i in range(0, n, 10_000):
             spool.append(payloads[i : i + 10_000])
         store = open_store(f"duckdb:///{Path(tmp) / 'events.duckdb'}")
