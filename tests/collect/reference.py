@@ -17,6 +17,7 @@ from footfall.model.record import RawRecord
 
 import codecs
 import math
+import re
 from datetime import UTC, datetime
 from ipaddress import ip_address
 from urllib.parse import unquote
@@ -144,6 +145,23 @@ def parse_cdt(raw: str | None) -> float | None:
         if ts is not None and ts > 1e11:
             ts /= 1000.0
         return ts if ts is not None and 0 < ts < 4102444800 else None
+    # RFC 3339 (added with the Pirsch Go SDK's RFC3339Nano times): fromisoformat of the digits
+    # with the fraction cut to microseconds
+    m = re.fullmatch(
+        r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}:[0-9]{2})(?:\.([0-9]{1,9}))?"
+        r"([Zz]|[+-][0-9]{2}:?[0-9]{2})?",
+        s,
+    )
+    if m:
+        date, clock, fraction, zone = m.groups()
+        zone = "+00:00" if zone in (None, "Z", "z") else zone
+        if ":" not in zone:
+            zone = zone[:3] + ":" + zone[3:]
+        micro = "." + (fraction or "")[:6].ljust(6, "0")
+        try:
+            return datetime.fromisoformat(f"{date}T{clock}{micro}{zone}").timestamp()
+        except ValueError:
+            return None
     s = s.replace("T", " ").removesuffix("Z").removesuffix("+00:00")
     for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
         try:

@@ -36,11 +36,24 @@ TRICKY = [
     *("1714550000", "1714550000123", "1714550000.5", "4102444801", "1_000", "9" * 70),
     *("2024-05-01 11:58:31", "2024-05-01T11:58:31Z", "2024-02-30 00:00:00", "0000-01-01"),
     *("2024-05-01 11:58:60", "2024-05-01 11:58:31.25", "2024-5-1 1:2:3", "2024-05-01"),
+    *("2024-05-01T11:58:31.123456789+02:00", "2024-05-01t11:58:31z", "2024-05-01T11:58:31-0730"),
     *("203.0.113.7", "01.2.3.4", "256.1.1.1", "[::1]", " 10.0.0.1 ", "::ffff:1.2.3.4"),
     *("AF344A398DF83874", " af344a398df83874", "af344a398df8387g", "0123456789abcdef0"),
     *("0d8f6a5e-3c2b-4a19-9e7d-5b1c2a3f4e60", "order", " Add-To-Cart ", "true", "DE"),
 ]
 NUMBERISH = st.sampled_from(TRICKY)
+#: RFC 3339 shapes and near misses: digit runs of any length, both separators and cases, fractions
+#: up to ten digits, zones with and without a colon, out-of-range fields.
+_DIGITS = st.text("0123456789", min_size=1, max_size=5)
+DATETIMES = st.builds(
+    "".join,
+    st.tuples(
+        _DIGITS, st.just("-"), _DIGITS, st.just("-"), _DIGITS, st.sampled_from(["T", "t", " ", "x"]),
+        _DIGITS, st.just(":"), _DIGITS, st.just(":"), _DIGITS,
+        st.sampled_from(["", "."]) | st.text("0123456789", min_size=1, max_size=10).map(".".__add__),
+        st.sampled_from(["", "Z", "z", "+00:00", "-05:30", "+0100", "+24:00", "-00:60", "+1", " Z"]),
+    ),
+)  # fmt: skip
 PARAMS = st.dictionaries(NAMES, VALUES | NUMBERISH, max_size=30)
 
 
@@ -85,7 +98,7 @@ def test_each_parameter_alone_matches_reference(name: str) -> None:
 
 
 @DIFF
-@given(raw=NUMBERISH | VALUES | st.text(max_size=20))
+@given(raw=NUMBERISH | VALUES | st.text(max_size=20) | DATETIMES)
 def test_scalars_match_reference(raw: str) -> None:
     assert values.to_int(raw, 0, 10**10) == ref.to_int(raw, 0, 10**10)
     assert values.to_int(raw) == ref.to_int(raw)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from footfall.collect.values import (
     is_flag,
@@ -85,6 +87,16 @@ def test_flags_ids_ips() -> None:
         ("1302000000", 1302000000.0),
         ("1302000000.5", 1302000000.5),
         ("1302000000500", 1302000000.5),  # milliseconds
+        # RFC 3339 as Go's time.Time marshals it (the Pirsch Go SDK): nanoseconds, any offset
+        (
+            "2011-04-05T01:11:42.123456789+01:00",
+            datetime(2011, 4, 5, 0, 11, 42, tzinfo=UTC).timestamp() + 0.123456,
+        ),
+        ("2011-04-04T19:41:42-04:30", datetime(2011, 4, 5, 0, 11, 42, tzinfo=UTC).timestamp()),
+        ("2011-04-05t00:11:42z", datetime(2011, 4, 5, 0, 11, 42, tzinfo=UTC).timestamp()),
+        ("2011-04-05T00:11:42+0000", datetime(2011, 4, 5, 0, 11, 42, tzinfo=UTC).timestamp()),
+        ("2011-04-05T00:11:42+24:00", None),
+        ("2011-04-05T00:11:42.Z", None),
         ("yesterday", None),
         ("2011-13-05 00:00:00", None),
         ("", None),
@@ -93,3 +105,28 @@ def test_flags_ids_ips() -> None:
 )
 def test_parse_cdt(raw: str, expected: float | None) -> None:
     assert parse_cdt(raw) == expected
+
+
+@given(
+    when=st.datetimes(
+        min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 31), timezones=st.just(UTC)
+    ),
+    minutes=st.integers(-23 * 60 - 59, 23 * 60 + 59),
+    spec=st.sampled_from(["seconds", "milliseconds", "microseconds"]),
+)
+def test_parse_cdt_reads_every_rfc3339_time(when: datetime, minutes: int, spec: str) -> None:
+    """Any instant written in any offset with any precision reads back as that instant."""
+    local = when.astimezone(timezone(timedelta(minutes=minutes)))
+    text = local.isoformat(timespec=spec)
+    assert (
+        parse_cdt(text)
+        == local.replace(
+            microsecond=local.microsecond
+            if spec == "microseconds"
+            else local.microsecond // 1000 * 1000
+            if spec == "milliseconds"
+            else 0
+        ).timestamp()
+    )
+    assert parse_cdt(text.replace("+00:00", "Z")) == parse_cdt(text)
+    assert parse_cdt(text.replace("T", " ")) == parse_cdt(text)

@@ -8,6 +8,7 @@ as optional except idsite, rec and url).
 from __future__ import annotations
 
 import codecs
+import functools
 import math
 import re
 from datetime import UTC, datetime
@@ -29,8 +30,13 @@ _HEX = frozenset("0123456789abcdef")
 #: `to_ip`, answered without building an address object.
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])"
 _CANONICAL_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
-#: "2011-04-05 00:11:42", seed 000's cdt example, parsed without strptime when it is well formed.
-_CDT_SECONDS = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})")
+#: "2011-04-05 00:11:42" (seed 000's cdt example) and RFC 3339 date-times: "T" or a space, up to
+#: nanoseconds (Go's RFC3339Nano, which the Pirsch Go SDK sends), "Z" or a numeric offset.
+#: Parsed without strptime; other shapes fall back to the strptime formats of `parse_cdt`.
+_CDT_DATETIME = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})"
+    r"(?:\.([0-9]{1,9}))?([Zz]|[+-][0-9]{2}:?[0-9]{2})?"
+)
 #: Longest numeric literal we try to convert; longer ones are garbage (and int() of a huge
 #: digit string is quadratic / capped by Python's int_max_str_digits).
 _MAX_NUMBER_CHARS = 64
@@ -143,11 +149,44 @@ def to_ip(raw: str | None) -> str:
         return ""
 
 
+@functools.lru_cache(maxsize=1024)
+def _day_start(year: int, month: int, day: int) -> float | None:
+    """Unix seconds of 00:00 UTC of a date (None when there is no such date); requests of one
+    import or batch share a few days."""
+    try:
+        return datetime(year, month, day, tzinfo=UTC).timestamp()
+    except ValueError:
+        return None
+
+
+def _rfc3339(m: re.Match[str]) -> float | None:
+    """Unix seconds of a `_CDT_DATETIME` match (no zone means UTC); None when out of range."""
+    y, mo, d, hh, mm, ss, fraction, zone = m.groups()
+    day = _day_start(int(y), int(mo), int(d))
+    hours, minutes, seconds = int(hh), int(mm), int(ss)
+    if day is None or hours > 23 or minutes > 59 or seconds > 59:
+        return None
+    whole = day + hours * 3600 + minutes * 60 + seconds
+    if zone and zone not in "Zz":
+        hours, minutes = int(zone[1:3]), int(zone[-2:])
+        if hours > 23 or minutes > 59:
+            return None
+        offset = (hours * 3600 + minutes * 60) * (1 if zone[0] == "+" else -1)
+        whole -= offset
+    if not fraction:
+        return float(whole)
+    # microseconds, as datetime keeps them (digits beyond are dropped): the same float strptime's
+    # %f gave for up to six digits
+    micros = int(fraction[:6].ljust(6, "0"))
+    return (int(whole) * 1_000_000 + micros) / 1_000_000
+
+
 def parse_cdt(raw: str | None) -> float | None:
     """The request time override as unix seconds (UTC).
 
     Seed 000 documents "2011-04-05 00:11:42" in UTC; api-notes §11 also allows a unix timestamp.
-    Fractional seconds are accepted in both forms; ISO "T" separators and a trailing "Z" too.
+    Fractional seconds are accepted in both forms; RFC 3339 date-times too ("T", fractions down
+    to nanoseconds, "Z" or a numeric offset such as "+01:00").
     """
     if raw is None:
         return None
@@ -165,14 +204,10 @@ def parse_cdt(raw: str | None) -> float | None:
         if ts is not None and ts > 1e11:
             ts /= 1000.0
         return ts if ts is not None and 0 < ts < 4102444800 else None
-    s = s.replace("T", " ").removesuffix("Z").removesuffix("+00:00")
-    m = _CDT_SECONDS.fullmatch(s)
+    m = _CDT_DATETIME.fullmatch(s)
     if m:
-        y, mo, d, hh, mm, ss = map(int, m.groups())
-        try:
-            return datetime(y, mo, d, hh, mm, ss, tzinfo=UTC).timestamp()
-        except ValueError:
-            pass  # out of range: the formats below reject it too
+        return _rfc3339(m)
+    s = s.replace("T", " ").removesuffix("Z").removesuffix("+00:00")
     for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
         try:
             return datetime.strptime(s, fmt).replace(tzinfo=UTC).timestamp()

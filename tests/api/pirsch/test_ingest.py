@@ -101,10 +101,22 @@ def test_a_session_is_a_keep_alive_ping(api: Pirsch) -> None:
 
 def test_batches_carry_their_time(api: Pirsch) -> None:
     token = api.token(api.shop_id, "hit,event,session")
-    times = ["2023-01-02T14:15:32Z", "2023-01-02T14:15:33.5Z"]
+    # the Node SDK's toISOString(), and Go's time.Time as the Go SDK marshals it: RFC3339Nano in
+    # the sender's local offset
+    times = [
+        "2023-01-02T14:15:32Z",
+        "2023-01-02T14:15:33.5Z",
+        "2023-01-02T15:15:34.123456789+01:00",
+        "2023-01-02T09:45:35-04:30",
+    ]
     batch = [{**HIT, "time": t} for t in times]
     assert api.request("POST", "/api/v1/hit/batch", token, json=batch).status_code == 200
-    assert [parse_hit(r).timestamp for r in api.spooled()] == [1672668932.0, 1672668933.5]
+    assert [parse_hit(r).timestamp for r in api.spooled()] == [
+        1672668932.0,
+        1672668933.5,
+        1672668934.123456,
+        1672668935.0,
+    ]
     r = api.request("POST", "/api/v1/hit/batch", token, json=[{**HIT}])
     assert r.status_code == 400 and r.json()["validation"] == {
         "0.time": "must be an RFC 3339 date and time"
