@@ -198,8 +198,9 @@ domain client's token, from the same process as the benchmark (not the server's)
 
 The same hits were then sent as tracking-protocol bulk bodies to `/matomo.php` on a fresh
 server, minutes later, for a comparison under the same machine load. Both are far below the
-foundation's 50,000 bulk events/s floor (which the foundation's own run does not meet either:
-18,640/s): the pipeline, not the Pirsch endpoint, bounds the end-to-end figure.
+foundation's 50,000 bulk events/s floor (which the foundation's own run, in the Ingestion
+section, does not meet either): the pipeline, not the Pirsch endpoint, bounds the end-to-end
+figure.
 
 | figure | `/api/v1/hit/batch` | `/matomo.php` bulk, same hits |
 |---|---|---|
