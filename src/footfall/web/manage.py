@@ -70,6 +70,18 @@ class Manage:
             return self.dashboard.error(request, 403, message, caller)
         return app
 
+    def _save(self, errors: dict[str, str], field: str, save: Callable[[], str]) -> Response | None:
+        """Run `save`, which returns the page to show next (a path under the dashboard). Done, the
+        collector and pipeline reload and the browser is sent there; a MetaError is noted next to
+        its field (`field` when it names none) and None is returned, for the form to show again."""
+        try:
+            path = save()
+        except MetaError as e:
+            errors[e.field or field] = e.message
+            return None
+        self.dashboard.on_change()
+        return RedirectResponse(f"{self.dashboard.prefix}{path}", status_code=303)
+
     # --- apps --------------------------------------------------------------------------------
 
     def new_app(self, request: Request, caller: Caller, form: Form) -> Response:
@@ -79,14 +91,13 @@ class Manage:
         errors: dict[str, str] = {}
         if form is not None:
             values = forms.app_values(form)
-            try:
+
+            def create() -> str:
                 app = services.create_app(self.meta, **values, actor=caller.principal.actor())
-            except MetaError as e:
-                errors[e.field or "name"] = e.message
-            else:
-                self.dashboard.on_change()
-                target = f"{self.dashboard.prefix}/apps/{app.id}/settings?created=1"
-                return RedirectResponse(target, status_code=303)
+                return f"/apps/{app.id}/settings?created=1"
+
+            if done := self._save(errors, "name", create):
+                return done
         shown = form or {"timezone": "UTC", "currency": "USD"}
         return self._app_form(request, caller, None, shown, errors)
 
@@ -97,16 +108,14 @@ class Manage:
             return app
         errors: dict[str, str] = {}
         if form is not None:
-            try:
-                services.update_app(
-                    self.meta, app.id, forms.app_values(form), caller.principal.actor()
-                )
-            except MetaError as e:
-                errors[e.field or "name"] = e.message
-            else:
-                self.dashboard.on_change()
-                target = f"{self.dashboard.prefix}/apps/{app.id}/settings?saved=1"
-                return RedirectResponse(target, status_code=303)
+            changes = forms.app_values(form)
+
+            def update() -> str:
+                services.update_app(self.meta, app.id, changes, caller.principal.actor())
+                return f"/apps/{app.id}/settings?saved=1"
+
+            if done := self._save(errors, "name", update):
+                return done
         shown = form or {
             "name": app.name,
             "urls": "\n".join(app.urls),
@@ -159,19 +168,18 @@ class Manage:
         errors: dict[str, str] = {}
         current = services.get_tracker_settings(self.meta, scope)
         if form is not None:
-            try:
+
+            def save() -> str:
                 if form.get("reset"):
                     services.reset_tracker_setting(self.meta, scope, form["reset"], actor)
                 else:
                     changes = forms.tracker_changes(form, current)
                     if changes:
                         services.set_tracker_settings(self.meta, scope, changes, actor)
-            except MetaError as e:
-                errors[e.field or "form"] = e.message
-            else:
-                self.dashboard.on_change()
-                path = f"/apps/{app.id}/tracker" if app else "/tracker"
-                return RedirectResponse(f"{self.dashboard.prefix}{path}?saved=1", status_code=303)
+                return (f"/apps/{app.id}/tracker" if app else "/tracker") + "?saved=1"
+
+            if done := self._save(errors, "form", save):
+                return done
         shown: dict[str, Any] = {name: forms.as_text(v) for name, v in current.items()}
         if form is not None:  # show what was typed, not what is stored
             shown.update(form)
