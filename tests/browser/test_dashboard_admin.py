@@ -19,7 +19,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from e2e.server import Server
+from e2e.server import Server, access_token
 from footfall.meta import services
 from footfall.meta.store import MetaStore, utcnow
 
@@ -74,14 +74,9 @@ def admin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Admin]:
     server.start()
     try:
         with httpx.Client(base_url=server.url, timeout=30) as api:
-            token = api.post(
-                "/auth/token",
-                json={
-                    "grant_type": "client_credentials",
-                    "client_id": credential.credential.client_id,
-                    "client_secret": credential.client_secret,
-                },
-            ).json()["access_token"]
+            token = access_token(
+                server.url, credential.credential.client_id, credential.client_secret
+            )
             api.headers["Authorization"] = f"Bearer {token}"
             yield Admin(server, meta_url, shop.id, blog.id, api, owner.token_auth)
     finally:

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from e2e.server import access_token
 from footfall.web.snippet import tracking_code
 from footfall.web.tracker_script import TrackerScript
 
@@ -28,14 +29,7 @@ def test_tracking_code_route(footfall: Any) -> None:
     p = footfall.provisioned
     app = footfall.apps["pageviews"]
     with httpx.Client(base_url=footfall.url) as http:
-        token = http.post(
-            "/auth/token",
-            json={
-                "grant_type": "client_credentials",
-                "client_id": p.client_id,
-                "client_secret": p.client_secret,
-            },
-        ).json()["access_token"]
+        token = access_token(footfall.url, p.client_id, p.client_secret)
         auth = {"authorization": f"Bearer {token}"}
         r = http.get(f"/api/apps/v2/{app}/tracking-code", headers=auth)
         assert r.status_code == 200 and r.headers["content-type"] == "application/vnd.api+json"

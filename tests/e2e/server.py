@@ -38,6 +38,18 @@ def cli(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> Any:
     return json.loads(out.stdout)
 
 
+def access_token(url: str, client_id: str, client_secret: str | None) -> str:
+    """A bearer token of the OAuth client credentials grant from the server at `url`."""
+    grant = {
+        "grant_type": "client_credentials",
+        "client_id": client_id,
+        "client_secret": client_secret,
+    }
+    r = httpx.post(url + "/auth/token", json=grant, timeout=30)
+    assert r.status_code == 200, r.text
+    return str(r.json()["access_token"])
+
+
 class Server:
     """Starts, kills and restarts `footfall serve` over one data dir."""
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from e2e.conftest import Provisioned
-from e2e.server import Server
+from e2e.server import Server, access_token
 
 pytestmark = pytest.mark.e2e
 
@@ -50,14 +50,7 @@ def _rows(http: httpx.Client, app_id: str, columns: list[str]) -> list[list[Any]
 def test_dimensions_from_the_api_reach_the_store(provisioned: Provisioned, server: Server) -> None:
     app_id = provisioned.app_id
     with httpx.Client(base_url=server.url, timeout=30) as http:
-        token = http.post(
-            "/auth/token",
-            json={
-                "grant_type": "client_credentials",
-                "client_id": provisioned.client_id,
-                "client_secret": provisioned.client_secret,
-            },
-        ).json()["access_token"]
+        token = access_token(server.url, provisioned.client_id, provisioned.client_secret)
         http.headers["Authorization"] = f"Bearer {token}"
         plan = _dimension(http, app_id, name="Plan", scope="session")
         product = _dimension(

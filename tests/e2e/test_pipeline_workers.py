@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 
 from e2e.conftest import Provisioned
-from e2e.server import Server, store_counts
+from e2e.server import Server, access_token, store_counts
 
 WORKER_ENV = {"FOOTFALL_PIPELINE_WORKERS": "1", "FOOTFALL_PIPELINE_INLINE_RECORDS": "1"}
 WORKED = "footfall_pipeline_worker_records_total"
@@ -77,14 +77,7 @@ def test_worker_sees_settings_within_a_second_and_kill_9_loses_nothing(
     assert s.proc is not None
     with httpx.Client(base_url=s.url, timeout=30) as client:
         sent = _until_the_worker_runs(client, s, provisioned)
-        token = client.post(
-            "/auth/token",
-            json={
-                "grant_type": "client_credentials",
-                "client_id": provisioned.client_id,
-                "client_secret": provisioned.client_secret,
-            },
-        ).json()["access_token"]
+        token = access_token(s.url, provisioned.client_id, provisioned.client_secret)
         _exclude(client, provisioned, token, ["127.0.0.1"])
         s.wait_idle()
         before = s.metrics()

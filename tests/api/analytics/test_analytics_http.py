@@ -17,7 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from e2e.conftest import provision
-from e2e.server import Server, cli
+from e2e.server import Server, access_token, cli
 from scenarios.traffic import Truth, generate
 
 pytestmark = pytest.mark.e2e
@@ -56,14 +56,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             for i in range(0, len(requests), 50):
                 body = {"requests": requests[i : i + 50], "token_auth": prov.token_auth}
                 assert client.post(server.url + "/matomo.php", json=body).status_code == 200
-            token = client.post(
-                server.url + "/auth/token",
-                json={
-                    "grant_type": "client_credentials",
-                    "client_id": prov.client_id,
-                    "client_secret": prov.client_secret,
-                },
-            ).json()["access_token"]
+            token = access_token(server.url, prov.client_id, prov.client_secret)
         server.wait_idle()
         # session rows of active sessions are rewritten at most every 0.8 s: let the last land
         time.sleep(1.5)

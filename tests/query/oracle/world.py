@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from e2e.server import Server, cli, events_env, store_counts
+from e2e.server import Server, access_token, cli, events_env, store_counts
 from footfall.meta import services
 from footfall.meta.goals import create_goal
 from footfall.meta.store import MetaStore
@@ -213,20 +213,6 @@ def _wait_caught_up(server: Server, timeout: float = 30.0) -> None:
         time.sleep(0.05)
 
 
-def _bearer(server: Server, creds: dict[str, Any]) -> str:
-    r = httpx.post(
-        server.url + "/auth/token",
-        json={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-        timeout=10,
-    )
-    assert r.status_code == 200, r.text
-    return str(r.json()["access_token"])
-
-
 @contextmanager
 def running(d: Path, backend: str = "duckdb", truth: Truth | None = None) -> Iterator[Oracle]:
     """Load the plan into data dir `d`, snapshot the raw store, restart, and serve queries.
@@ -258,7 +244,7 @@ def running(d: Path, backend: str = "duckdb", truth: Truth | None = None) -> Ite
         server.wait_idle()
         time.sleep(1.0)  # session rows are written within the 1-second contract
         with httpx.Client(base_url=server.url, timeout=60) as client:
-            token = _bearer(server, creds)
+            token = access_token(server.url, creds["client_id"], creds["client_secret"])
             yield Oracle(server, truth, app_ids, token, loaded, client, sent, backend)
     finally:
         server.stop()
