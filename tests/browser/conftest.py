@@ -292,6 +292,17 @@ class Tab:
         return self.page.evaluate(js)
 
 
+def sign_in(page: Any, url: str, who: tuple[str, str], target: str) -> None:
+    """Open dashboard page `target` of the server at `url`, get sent to the sign-in form, sign in
+    as `who` (email, password) and land on the page."""
+    page.goto(url + target)
+    assert "/dashboard/login" in page.url
+    page.get_by_label("Email").fill(who[0])
+    page.get_by_label("Password").fill(who[1])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
 def page_html(server: str, app: str, body: str, commands: str, script: str = "ppms.js") -> str:
     """A page with the documented snippet (seed 001 §2.1.2) plus `commands` pushed first.
 

@@ -21,6 +21,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from conftest import sign_in
 from scenarios.dashboard_world import OWNER, VIEWER, World, device_class, serve_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -39,16 +40,6 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     yield context.new_page()
     context.close()
-
-
-def sign_in(page: Any, world: World, who: tuple[str, str], target: str) -> None:
-    """Open a dashboard URL, get sent to the sign-in form, sign in, land on the URL."""
-    page.goto(world.url + target)
-    assert "/dashboard/login" in page.url
-    page.get_by_label("Email").fill(who[0])
-    page.get_by_label("Password").fill(who[1])
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 def figure(page: Any, key: str) -> float:
@@ -70,7 +61,7 @@ def top_list(page: Any, slug: str) -> dict[str, float]:
 
 
 def test_overview_matches_the_truth_and_filters_by_a_click(page: Any, world: World) -> None:
-    sign_in(page, world, OWNER, f"/dashboard/apps/{world.shop}/?{RANGE}")
+    sign_in(page, world.url, OWNER, f"/dashboard/apps/{world.shop}/?{RANGE}")
     truth = world.truth()
     assert figure(page, "visitors") == truth.visitors
     assert figure(page, "sessions") == truth.sessions
@@ -105,7 +96,7 @@ def test_overview_matches_the_truth_and_filters_by_a_click(page: Any, world: Wor
 
 
 def test_changing_the_range_and_exporting_csv(page: Any, world: World) -> None:
-    sign_in(page, world, OWNER, f"/dashboard/apps/{world.shop}/?{RANGE}")
+    sign_in(page, world.url, OWNER, f"/dashboard/apps/{world.shop}/?{RANGE}")
     day = date(2026, 11, 2)
     page.get_by_label("From", exact=True).fill(
         day.isoformat()
@@ -130,7 +121,7 @@ def test_changing_the_range_and_exporting_csv(page: Any, world: World) -> None:
 
 
 def test_a_viewer_cannot_open_another_apps_dashboard(page: Any, world: World) -> None:
-    sign_in(page, world, VIEWER, "/dashboard/")
+    sign_in(page, world.url, VIEWER, "/dashboard/")
     links = page.locator(".apps a")
     assert links.count() == 1 and links.inner_text() == "Blog"
     response = page.goto(f"{world.url}/dashboard/apps/{world.shop}/?{RANGE}")
@@ -154,7 +145,7 @@ def country_of(hit: dict[str, str]) -> str:
 
 
 def test_the_world_map_shades_countries_and_filters_by_a_click(page: Any, world: World) -> None:
-    sign_in(page, world, OWNER, f"/dashboard/apps/{world.shop}/?{RANGE}")
+    sign_in(page, world.url, OWNER, f"/dashboard/apps/{world.shop}/?{RANGE}")
     links = page.locator("#world-map a[data-country]")
     shown = {
         links.nth(i).get_attribute("data-country"): float(
@@ -192,7 +183,7 @@ def drawn_series(page: Any) -> dict[str, list[float | None]]:
 
 def test_the_chart_draws_the_comparison_period(page: Any, world: World) -> None:
     current = "range=custom&from=2026-11-03&to=2026-11-05&interval=day"
-    sign_in(page, world, OWNER, f"/dashboard/apps/{world.shop}/?{current}&compare=previous")
+    sign_in(page, world.url, OWNER, f"/dashboard/apps/{world.shop}/?{current}&compare=previous")
     series = drawn_series(page)
     before = world.truth(first=date(2026, 10, 31), last=date(2026, 11, 2))
     now = world.truth(first=date(2026, 11, 3), last=date(2026, 11, 5))

@@ -19,6 +19,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from conftest import sign_in
 from e2e.server import Server, access_token
 from footfall.meta import services
 from footfall.meta.store import MetaStore, utcnow
@@ -90,15 +91,6 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def sign_in(page: Any, admin: Admin, who: tuple[str, str], target: str) -> None:
-    page.goto(admin.url + target)
-    assert "/dashboard/login" in page.url
-    page.get_by_label("Email").fill(who[0])
-    page.get_by_label("Password").fill(who[1])
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
 def submit(page: Any, button: str) -> int:
     """Click a submit button; the HTTP status of the page the form answered with."""
     with page.expect_response(lambda r: r.request.method == "POST") as posted:
@@ -120,7 +112,7 @@ def assert_every_control_is_labelled(page: Any) -> None:
 
 
 def test_tracker_settings_of_an_app_apply_to_tracking(page: Any, admin: Admin) -> None:
-    sign_in(page, admin, MANAGER, f"/dashboard/apps/{admin.shop}/settings")
+    sign_in(page, admin.url, MANAGER, f"/dashboard/apps/{admin.shop}/settings")
     page.get_by_role("link", name="Tracker settings").click()
     page.wait_for_load_state()
     assert_every_control_is_labelled(page)
@@ -174,7 +166,7 @@ def test_tracker_settings_of_an_app_apply_to_tracking(page: Any, admin: Admin) -
 
 
 def test_bad_tracker_settings_are_named_next_to_the_field(page: Any, admin: Admin) -> None:
-    sign_in(page, admin, OWNER, f"/dashboard/apps/{admin.blog}/tracker")
+    sign_in(page, admin.url, OWNER, f"/dashboard/apps/{admin.blog}/tracker")
     before = admin.settings(admin.blog)
     field = page.get_by_label("Excluded IP addresses")
     field.fill("10.0.0.1\nnot-an-ip")
@@ -199,13 +191,13 @@ def test_bad_tracker_settings_are_named_next_to_the_field(page: Any, admin: Admi
 
 
 def test_global_tracker_settings_are_for_owners(page: Any, admin: Admin) -> None:
-    sign_in(page, admin, MANAGER, "/dashboard/tracker")
+    sign_in(page, admin.url, MANAGER, "/dashboard/tracker")
     assert page.get_by_role("alert").inner_text() == "The global tracker settings are for owners."
     response = page.goto(f"{admin.url}/dashboard/apps/{admin.blog}/tracker")
     assert response.status == 403  # manage on Shop only
     page.context.clear_cookies()
 
-    sign_in(page, admin, OWNER, "/dashboard/")
+    sign_in(page, admin.url, OWNER, "/dashboard/")
     page.get_by_role("link", name="Global tracker settings").click()
     page.wait_for_load_state()
     assert_every_control_is_labelled(page)
@@ -223,7 +215,7 @@ def test_global_tracker_settings_are_for_owners(page: Any, admin: Admin) -> None
 
 
 def test_creating_and_editing_an_app(page: Any, admin: Admin) -> None:
-    sign_in(page, admin, OWNER, "/dashboard/")
+    sign_in(page, admin.url, OWNER, "/dashboard/")
     page.get_by_role("link", name="Add an app").click()
     page.wait_for_load_state()
     assert_every_control_is_labelled(page)
@@ -261,12 +253,12 @@ def test_creating_and_editing_an_app(page: Any, admin: Admin) -> None:
 
 
 def test_only_owners_create_apps_and_only_managers_edit_them(page: Any, admin: Admin) -> None:
-    sign_in(page, admin, VIEWER, "/dashboard/")
+    sign_in(page, admin.url, VIEWER, "/dashboard/")
     assert page.get_by_role("link", name="Add an app").count() == 0
     for path in ("/dashboard/apps/new", f"/dashboard/apps/{admin.shop}/edit"):
         assert page.goto(admin.url + path).status == 403
     page.context.clear_cookies()
-    sign_in(page, admin, MANAGER, f"/dashboard/apps/{admin.shop}/edit")
+    sign_in(page, admin.url, MANAGER, f"/dashboard/apps/{admin.shop}/edit")
     assert page.get_by_label("Name", exact=True).input_value() == "Shop"
     assert page.goto(f"{admin.url}/dashboard/apps/new").status == 403
     # a form without its CSRF token is refused, even with the session cookie
@@ -278,7 +270,7 @@ def test_only_owners_create_apps_and_only_managers_edit_them(page: Any, admin: A
 
 
 def test_an_invitation_link_sets_a_password_once(page: Any, browser: Any, admin: Admin) -> None:
-    sign_in(page, admin, OWNER, "/dashboard/users")
+    sign_in(page, admin.url, OWNER, "/dashboard/users")
     page.get_by_label("Email", exact=True).fill("new.analyst@example.com")
     assert submit(page, "Invite") == 200
     link = page.get_by_label("Invitation link").input_value()
@@ -310,7 +302,7 @@ def test_an_invitation_link_sets_a_password_once(page: Any, browser: Any, admin:
         assert response.status == 410
         assert "already been used" in guest.get_by_role("alert").inner_text()
         guest.context.clear_cookies()
-        sign_in(guest, admin, ("new.analyst@example.com", "Analyst-Passw0rd-9"), "/dashboard/")
+        sign_in(guest, admin.url, ("new.analyst@example.com", "Analyst-Passw0rd-9"), "/dashboard/")
         assert guest.url == admin.url + "/dashboard/"
     finally:
         guest.context.close()
@@ -343,7 +335,7 @@ def test_invitation_links_from_the_api_expire(page: Any, admin: Admin) -> None:
 
 
 def test_malformed_forms_get_a_400_naming_the_field(page: Any, admin: Admin) -> None:
-    sign_in(page, admin, OWNER, "/dashboard/")
+    sign_in(page, admin.url, OWNER, "/dashboard/")
     csrf = page.locator('input[name="csrf"]').first.input_value()
     before = admin.settings(admin.blog)
     tracker = f"{admin.url}/dashboard/apps/{admin.blog}/tracker"
