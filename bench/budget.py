@@ -91,9 +91,10 @@ class Clock:
     def __init__(self) -> None:
         self.cpu: dict[str, float] = {name: 0.0 for name, _ in STAGES}
 
-    def run(self, stage: str, fn: Callable[[], Any]) -> Any:
+    def run(self, stage: str, fn: Callable[..., Any], *args: Any) -> Any:
+        """`fn(*args)`, its CPU time counted to `stage`."""
         t = time.process_time()
-        result = fn()
+        result = fn(*args)
         self.cpu[stage] += time.process_time() - t
         return result
 
@@ -138,12 +139,23 @@ def measure(events: int, batch: int) -> dict[str, Any]:
         spool = Spool(Path(tmp) / "spool")
         store = open_store(f"duckdb:///{Path(tmp) / 'events.duckdb'}")
         store.migrate()
+
+        def parsed(records: list[tuple[int, bytes]]) -> list[Any]:
+            return [parse_hit(RawRecord.decode(payload, seq)) for seq, payload in records]
+
+        def enriched(hits: list[Any]) -> list[Any]:
+            """(hit, app) of the hits no step dropped."""
+            ready = []
+            for hit in hits:
+                for step in steps:
+                    if step(hit, app) is not None:
+                        break
+                else:
+                    ready.append((hit, app))
+            return ready
+
         # warm the device-detector cache as a running server has it (a cold parse is ~34 ms)
-        for seq, payload in enumerate(payloads[:3000], 1):
-            hit = parse_hit(RawRecord.decode(payload, seq))
-            for step in steps:
-                if step(hit, app) is not None:
-                    break
+        enriched(parsed(list(enumerate(payloads[:3000], 1))))
         tune_gc()
         # processing time as if the events arrived at the target rate: how often an active
         # session's row is rewritten (the backlog staleness of 5 s) then does not depend on how
@@ -152,49 +164,36 @@ def measure(events: int, batch: int) -> dict[str, Any]:
         sessionizer = Sessionizer(
             history=store.visitor_history, clock=lambda: done[0] / TARGET_EVENTS_PER_S
         )
+
+        def read_parsed(after: int, size: int) -> list[Any]:
+            return parsed(spool.read(after, size))
+
+        def sessionize(ready: list[Any]) -> list[Any]:
+            rows: list[Any] = []
+            for hit, settings in ready:
+                rows.extend(sessionizer.add(hit, settings)[0])
+            return rows
+
         stored = session_rows = 0
         for start in range(0, events, batch):
             chunk = payloads[start : start + batch]
-            clock.run(names[1], lambda c=chunk: spool.append(c))  # type: ignore[misc]
-
-            def read_parse(after: int = start, size: int = len(chunk)) -> list[Any]:
-                return [parse_hit(RawRecord.decode(p, seq)) for seq, p in spool.read(after, size)]
-
-            hits = clock.run(names[2], read_parse)
-
-            def enrich(hits: list[Any] = hits) -> list[Any]:
-                ready = []
-                for hit in hits:
-                    for step in steps:
-                        if step(hit, app) is not None:
-                            break
-                    else:
-                        ready.append((hit, app))
-                return ready
-
-            ready = clock.run(names[3], enrich)
-            clock.run(names[4], lambda r=ready: sessionizer.prefetch(r, store.visitor_histories))  # type: ignore[misc]
-
-            def sessionize(ready: list[Any] = ready) -> list[Any]:
-                rows: list[Any] = []
-                for hit, settings in ready:
-                    rows.extend(sessionizer.add(hit, settings)[0])
-                return rows
-
-            rows = clock.run(names[5], sessionize)
+            clock.run(names[1], spool.append, chunk)
+            hits = clock.run(names[2], read_parsed, start, len(chunk))
+            ready = clock.run(names[3], enriched, hits)
+            clock.run(names[4], sessionizer.prefetch, ready, store.visitor_histories)
+            rows = clock.run(names[5], sessionize, ready)
             # a batch stands for one flush of a backlogged server
-            sessions = clock.run(names[6], lambda: sessionizer.drain_dirty(BACKLOG_STALENESS))
-            clock.run(names[7], lambda r=rows: schema.to_arrow("events", r))  # type: ignore[misc]
+            sessions = clock.run(names[6], sessionizer.drain_dirty, BACKLOG_STALENESS)
             latest = latest_versions(sessions) if sessions else []
-            arrow_sessions = names[8]
-            clock.run(arrow_sessions, lambda s=latest: s and schema.to_arrow("sessions", s))  # type: ignore[misc]
-            # store.write converts to Arrow again: the two conversions above are taken off
-            before = clock.cpu[names[7]] + clock.cpu[arrow_sessions]
+            arrow_before = clock.cpu[names[7]] + clock.cpu[names[8]]
+            clock.run(names[7], schema.to_arrow, "events", rows)
+            if latest:
+                clock.run(names[8], schema.to_arrow, "sessions", latest)
+            arrow = clock.cpu[names[7]] + clock.cpu[names[8]] - arrow_before
+            # store.write converts the rows to Arrow again: this batch's conversions are taken off
             t = time.process_time()
             store.write(rows, sessions, start + len(chunk))
-            spent = time.process_time() - t
-            converted = clock.cpu[names[7]] + clock.cpu[arrow_sessions] - before
-            clock.cpu[names[9]] += max(spent - converted, 0.0)
+            clock.cpu[names[9]] += max(time.process_time() - t - arrow, 0.0)
             spool.release(start + len(chunk))
             done[0] = start + len(chunk)
             stored += len(rows)
